@@ -1,0 +1,221 @@
+//! Softmax, log-softmax and the fused softmax cross-entropy.
+
+use ndarray::{ArrayD, ArrayView1, ArrayViewMut1, Axis, Zip};
+
+use crate::gradients::GradSlots;
+use crate::op::Op;
+use crate::{Float, Tape, Var};
+
+/// `(max, Σ exp(x - max))` of one lane, as PyTorch computes them: softmax is
+/// `exp(x - max) / Σ`, log-softmax `(x - max) - ln Σ`.
+fn max_and_sum_exp<T: Float>(lane: &ArrayView1<'_, T>) -> (T, T) {
+    let m = lane.fold(T::neg_infinity(), |m, &v| if v > m { v } else { m });
+    let m = if m.is_finite() { m } else { T::zero() };
+    let s = lane.fold(T::zero(), |s, &v| s + (v - m).exp());
+    (m, s)
+}
+
+fn softmax_lane<T: Float>(x: ArrayView1<'_, T>, mut out: ArrayViewMut1<'_, T>) {
+    let (m, s) = max_and_sum_exp(&x);
+    Zip::from(&mut out)
+        .and(&x)
+        .for_each(|o, &v| *o = (v - m).exp() / s);
+}
+
+fn last_axis(op: &str, shape: &[usize]) -> usize {
+    assert!(
+        !shape.is_empty(),
+        "{op}: needs at least one axis, got a 0-d value"
+    );
+    shape.len() - 1
+}
+
+impl<T: Float> Tape<T> {
+    /// Softmax along the last axis (PyTorch's `softmax(x, dim=-1)`).
+    ///
+    /// ```
+    /// let mut tape = autodiff::Tape::<f64>::new();
+    /// let x = tape.constant(ndarray::array![[0.0, 0.0]]);
+    /// let p = tape.softmax(x);
+    /// assert_eq!(tape.value(p), &ndarray::array![[0.5, 0.5]].into_dyn());
+    /// ```
+    pub fn softmax(&mut self, x: Var) -> Var {
+        let axis = last_axis("softmax", self.shape(x));
+        self.softmax_axis(x, axis)
+    }
+
+    /// Softmax along `axis`, computed stably (max subtracted).
+    /// Backward: `∂x = s ⊙ (g - Σ_axis g⊙s)`.
+    ///
+    /// ```
+    /// let mut tape = autodiff::Tape::<f64>::new();
+    /// let x = tape.constant(ndarray::array![[1000.0], [1000.0]]);
+    /// let p = tape.softmax_axis(x, 0);
+    /// assert_eq!(tape.value(p), &ndarray::array![[0.5], [0.5]].into_dyn());
+    /// ```
+    pub fn softmax_axis(&mut self, x: Var, axis: usize) -> Var {
+        let shape = self.shape(x).to_vec();
+        assert!(
+            axis < shape.len(),
+            "softmax: axis {axis} out of range for shape {shape:?}"
+        );
+        let mut out = self.pool.take(&shape);
+        Zip::from(out.lanes_mut(Axis(axis)))
+            .and(self.value(x).lanes(Axis(axis)))
+            .for_each(|o, x| softmax_lane(x, o));
+        self.push_op(out, Op::Softmax(x, axis))
+    }
+
+    /// Log-softmax along the last axis (PyTorch's `log_softmax(x, dim=-1)`).
+    ///
+    /// ```
+    /// let mut tape = autodiff::Tape::<f64>::new();
+    /// let x = tape.constant(ndarray::array![0.0, 0.0]);
+    /// let l = tape.log_softmax(x);
+    /// assert!((tape.value(l)[[0]] + 2f64.ln()).abs() < 1e-15);
+    /// ```
+    pub fn log_softmax(&mut self, x: Var) -> Var {
+        let axis = last_axis("log_softmax", self.shape(x));
+        self.log_softmax_axis(x, axis)
+    }
+
+    /// Log-softmax along `axis`: `x - logsumexp(x)`, stable for huge inputs.
+    /// Backward: `∂x = g - exp(out) ⊙ Σ_axis g`.
+    ///
+    /// ```
+    /// let mut tape = autodiff::Tape::<f32>::new();
+    /// let x = tape.constant(ndarray::array![[1e4_f32, 0.0]]);
+    /// let l = tape.log_softmax_axis(x, 1);
+    /// assert!(tape.value(l).iter().all(|v| v.is_finite()));
+    /// ```
+    pub fn log_softmax_axis(&mut self, x: Var, axis: usize) -> Var {
+        let shape = self.shape(x).to_vec();
+        assert!(
+            axis < shape.len(),
+            "log_softmax: axis {axis} out of range for shape {shape:?}"
+        );
+        let mut out = self.pool.take(&shape);
+        Zip::from(out.lanes_mut(Axis(axis)))
+            .and(self.value(x).lanes(Axis(axis)))
+            .for_each(|mut o, x| {
+                let (m, s) = max_and_sum_exp(&x);
+                let ln_s = s.ln();
+                Zip::from(&mut o)
+                    .and(&x)
+                    .for_each(|o, &v| *o = (v - m) - ln_s);
+            });
+        self.push_op(out, Op::LogSoftmax(x, axis))
+    }
+
+    /// Mean softmax cross-entropy of `logits` (batch×classes) against integer
+    /// class `labels`: PyTorch's `F.cross_entropy(logits, labels)` with mean
+    /// reduction. Fused and stable (log-sum-exp). Backward:
+    /// `∂logits = g·(softmax(logits) - onehot(labels)) / batch`.
+    ///
+    /// **Panics** if `logits` is not 2-D, the label count differs from the
+    /// batch size, or a label is not below the number of classes.
+    ///
+    /// ```
+    /// let mut tape = autodiff::Tape::<f64>::new();
+    /// let z = tape.leaf(ndarray::array![[0.0, 0.0], [0.0, 0.0]]);
+    /// let loss = tape.cross_entropy(z, &[0, 1]);
+    /// assert!((tape.scalar(loss) - 2f64.ln()).abs() < 1e-15);
+    /// ```
+    pub fn cross_entropy(&mut self, logits: Var, labels: &[usize]) -> Var {
+        let shape = self.shape(logits).to_vec();
+        assert!(
+            shape.len() == 2 && shape[0] == labels.len(),
+            "cross_entropy: logits of shape {shape:?} do not fit {} labels",
+            labels.len()
+        );
+        let classes = shape[1];
+        if let Some(&bad) = labels.iter().find(|&&y| y >= classes) {
+            panic!("cross_entropy: label {bad} is out of range for logits of shape {shape:?}");
+        }
+        let mut probs = self.pool.take(&shape);
+        let mut total = T::zero();
+        let rows = probs.outer_iter_mut().zip(self.value(logits).outer_iter());
+        for ((mut p, x), &y) in rows.zip(labels) {
+            let x = x
+                .into_dimensionality::<ndarray::Ix1>()
+                .expect("row of 2-D logits");
+            let (m, s) = max_and_sum_exp(&x);
+            total += s.ln() - (x[y] - m);
+            Zip::from(&mut p)
+                .and(&x.into_dyn())
+                .for_each(|p, &v| *p = (v - m).exp() / s);
+        }
+        let mut out = self.pool.take(&[]);
+        out[[]] = total / T::of(labels.len().max(1) as f64);
+        self.push_op(
+            out,
+            Op::CrossEntropy {
+                logits,
+                probs,
+                labels: labels.to_vec(),
+            },
+        )
+    }
+}
+
+/// Backward of softmax, log-softmax and cross-entropy.
+pub(crate) fn backward<T: Float>(
+    tape: &Tape<T>,
+    op: &Op<T>,
+    out: &ArrayD<T>,
+    g: &ArrayD<T>,
+    slots: &mut GradSlots<'_, T>,
+) {
+    match op {
+        &Op::Softmax(x, axis) => {
+            let slot = slots.zeroed(x, tape.shape(x));
+            Zip::from(slot.lanes_mut(Axis(axis)))
+                .and(out.lanes(Axis(axis)))
+                .and(g.lanes(Axis(axis)))
+                .for_each(|mut d, s, g| {
+                    let dot = Zip::from(&s)
+                        .and(&g)
+                        .fold(T::zero(), |acc, &s, &g| acc + s * g);
+                    Zip::from(&mut d)
+                        .and(&s)
+                        .and(&g)
+                        .for_each(|d, &s, &g| *d += s * (g - dot));
+                });
+        }
+        &Op::LogSoftmax(x, axis) => {
+            let slot = slots.zeroed(x, tape.shape(x));
+            Zip::from(slot.lanes_mut(Axis(axis)))
+                .and(out.lanes(Axis(axis)))
+                .and(g.lanes(Axis(axis)))
+                .for_each(|mut d, l, g| {
+                    let total = g.sum();
+                    Zip::from(&mut d)
+                        .and(&l)
+                        .and(&g)
+                        .for_each(|d, &l, &g| *d += g - l.exp() * total);
+                });
+        }
+        Op::CrossEntropy {
+            logits,
+            probs,
+            labels,
+        } => {
+            let batch = T::of(labels.len().max(1) as f64);
+            let scale = g.iter().next().copied().unwrap_or_else(T::zero) / batch;
+            let (slot, fresh) = slots.slot(*logits, probs.shape());
+            if fresh {
+                Zip::from(&mut *slot)
+                    .and(probs)
+                    .for_each(|d, &p| *d = scale * p);
+            } else {
+                Zip::from(&mut *slot)
+                    .and(probs)
+                    .for_each(|d, &p| *d += scale * p);
+            }
+            for (row, &y) in labels.iter().enumerate() {
+                slot[[row, y]] -= scale;
+            }
+        }
+        _ => unreachable!("softmax::backward on {op:?}"),
+    }
+}

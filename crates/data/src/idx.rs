@@ -1,0 +1,338 @@
+//! The IDX format of the MNIST family, raw or gzip-compressed.
+//!
+//! Layout: two zero bytes, an element type code (`0x08` = unsigned byte), the
+//! number of dimensions `k`, then `k` big-endian `u32` sizes, then the payload
+//! in row-major order. Nothing is trusted: every header field is checked and
+//! the payload buffer never grows beyond the bytes actually present.
+
+use std::fs::File;
+use std::io::{self, Cursor, Read, Write};
+use std::path::Path;
+
+use flate2::read::MultiGzDecoder;
+use flate2::write::GzEncoder;
+
+use crate::{DataError, Result};
+
+/// Element type code of unsigned bytes, the only one MNIST uses.
+pub const IDX_UBYTE: u8 = 0x08;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// Deflate cannot expand data by more than about 1032 : 1.
+const MAX_DEFLATE_RATIO: u64 = 1032;
+/// First reservation when the input length is unknown; the buffer then grows
+/// with the bytes that actually arrive.
+const UNKNOWN_LEN_RESERVE: u64 = 1 << 20;
+
+/// An n-dimensional array of bytes read from (or to be written to) an IDX file.
+///
+/// ```
+/// use data::IdxArray;
+/// let a = IdxArray::new(vec![2, 3], vec![0, 1, 2, 3, 4, 5])?;
+/// assert_eq!(a.dims(), &[2, 3]);
+/// assert!(IdxArray::new(vec![2, 3], vec![0; 5]).is_err());
+/// # Ok::<(), data::DataError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdxArray {
+    dims: Vec<usize>,
+    data: Vec<u8>,
+}
+
+impl IdxArray {
+    /// An array of the given dimensions holding `data` in row-major order.
+    ///
+    /// **Errors**: [`DataError::SizeMismatch`] if `data` does not hold exactly
+    /// the product of `dims`, [`DataError::SizeOverflow`] if that product
+    /// overflows.
+    pub fn new(dims: Vec<usize>, data: Vec<u8>) -> Result<Self> {
+        let expected = element_count(&dims)?;
+        if expected != data.len() {
+            return Err(DataError::SizeMismatch {
+                what: "IDX payload bytes",
+                expected,
+                found: data.len(),
+            });
+        }
+        Ok(Self { dims, data })
+    }
+
+    /// The dimension sizes.
+    pub fn dims(&self) -> &[usize] {
+        &self.dims
+    }
+
+    /// The payload, row-major.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// The dimension sizes and the payload.
+    pub fn into_parts(self) -> (Vec<usize>, Vec<u8>) {
+        (self.dims, self.data)
+    }
+}
+
+/// Whether [`write_idx`] compresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    /// Plain IDX.
+    None,
+    /// gzip, like the upstream `.gz` files.
+    Gzip,
+}
+
+/// Reads an IDX array with `ndims` dimensions of unsigned bytes from raw or
+/// gzip-compressed bytes (detected from the first two bytes).
+///
+/// ```
+/// use data::{read_idx, write_idx, Compression};
+/// let mut bytes = Vec::new();
+/// write_idx(&mut bytes, &[3], &[7, 8, 9], Compression::Gzip)?;
+/// let labels = read_idx(&bytes[..], 1)?;
+/// assert_eq!(labels.data(), &[7, 8, 9]);
+/// # Ok::<(), data::DataError>(())
+/// ```
+///
+/// **Errors**: [`DataError::BadMagic`], [`DataError::UnsupportedElementType`],
+/// [`DataError::DimensionCount`], [`DataError::SizeOverflow`],
+/// [`DataError::TruncatedHeader`], [`DataError::TruncatedPayload`],
+/// [`DataError::TrailingData`], [`DataError::Gzip`] and [`DataError::Io`].
+pub fn read_idx(reader: impl Read, ndims: usize) -> Result<IdxArray> {
+    read_idx_sized(reader, ndims, None)
+}
+
+/// Reads an IDX file (raw or `.gz`) with `ndims` dimensions; errors name the file.
+///
+/// ```no_run
+/// let labels = data::read_idx_file("data/mnist/t10k-labels-idx1-ubyte.gz", 1)?;
+/// assert_eq!(labels.dims(), &[10_000]);
+/// # Ok::<(), data::DataError>(())
+/// ```
+///
+/// **Errors**: as [`read_idx`], wrapped in [`DataError::InFile`].
+pub fn read_idx_file(path: impl AsRef<Path>, ndims: usize) -> Result<IdxArray> {
+    let path = path.as_ref();
+    let read = || -> Result<IdxArray> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        read_idx_sized(file, ndims, Some(len))
+    };
+    read().map_err(|e| e.in_file(path))
+}
+
+/// Writes `data` with dimension sizes `dims` as an IDX array of unsigned bytes.
+///
+/// ```
+/// use data::{read_idx, write_idx, Compression};
+/// let mut bytes = Vec::new();
+/// write_idx(&mut bytes, &[1, 2, 2], &[1, 2, 3, 4], Compression::None)?;
+/// assert_eq!(&bytes[..4], &[0, 0, 0x08, 3]);
+/// assert_eq!(read_idx(&bytes[..], 3)?.dims(), &[1, 2, 2]);
+/// # Ok::<(), data::DataError>(())
+/// ```
+///
+/// **Errors**: [`DataError::SizeMismatch`] if `data.len()` is not the product
+/// of `dims`, [`DataError::InvalidArgument`] for more than 255 dimensions or a
+/// size above `u32::MAX`, and [`DataError::Io`].
+pub fn write_idx(
+    writer: impl Write,
+    dims: &[usize],
+    data: &[u8],
+    compression: Compression,
+) -> Result<()> {
+    let ndims = u8::try_from(dims.len())
+        .map_err(|_| DataError::invalid("dims", "an IDX file has at most 255 dimensions"))?;
+    let expected = element_count(dims)?;
+    if expected != data.len() {
+        return Err(DataError::SizeMismatch {
+            what: "IDX payload bytes",
+            expected,
+            found: data.len(),
+        });
+    }
+    let mut header = vec![0, 0, IDX_UBYTE, ndims];
+    for &d in dims {
+        let d = u32::try_from(d)
+            .map_err(|_| DataError::invalid("dims", format!("size {d} exceeds u32::MAX")))?;
+        header.extend_from_slice(&d.to_be_bytes());
+    }
+    match compression {
+        Compression::None => write_all(writer, &header, data),
+        Compression::Gzip => {
+            let mut gz = GzEncoder::new(writer, flate2::Compression::default());
+            write_all(&mut gz, &header, data)?;
+            gz.finish()?;
+            Ok(())
+        }
+    }
+}
+
+fn write_all(mut writer: impl Write, header: &[u8], data: &[u8]) -> Result<()> {
+    writer.write_all(header)?;
+    writer.write_all(data)?;
+    writer.flush()?;
+    Ok(())
+}
+
+/// Reads raw or gzip IDX; `input_len` bounds the payload buffer when known.
+fn read_idx_sized(mut reader: impl Read, ndims: usize, input_len: Option<u64>) -> Result<IdxArray> {
+    let mut magic = [0u8; 4];
+    let got = read_up_to(&mut reader, &mut magic).map_err(DataError::Io)?;
+    if got >= 2 && magic[..2] == GZIP_MAGIC {
+        let head = Cursor::new(magic).take(got as u64);
+        let decoder = MultiGzDecoder::new(head.chain(reader));
+        let bound = input_len.map(|n| n.saturating_mul(MAX_DEFLATE_RATIO));
+        return read_raw(decoder, ndims, bound, Source::Gzip);
+    }
+    let rest = Cursor::new(magic).take(got as u64).chain(reader);
+    read_raw(rest, ndims, input_len, Source::Plain)
+}
+
+#[derive(Clone, Copy)]
+enum Source {
+    Plain,
+    Gzip,
+}
+
+impl Source {
+    fn error(self, e: io::Error) -> DataError {
+        match self {
+            Source::Plain => DataError::Io(e),
+            Source::Gzip => DataError::Gzip { source: e },
+        }
+    }
+}
+
+/// Parses an uncompressed IDX stream.
+fn read_raw(mut r: impl Read, ndims: usize, bound: Option<u64>, src: Source) -> Result<IdxArray> {
+    let mut magic = [0u8; 4];
+    let got = read_up_to(&mut r, &mut magic).map_err(|e| src.error(e))?;
+    if got < 4 {
+        return Err(DataError::TruncatedHeader {
+            expected: 4,
+            found: got as u64,
+        });
+    }
+    if magic[0] != 0 || magic[1] != 0 {
+        return Err(DataError::BadMagic { found: magic });
+    }
+    if magic[2] != IDX_UBYTE {
+        return Err(DataError::UnsupportedElementType { code: magic[2] });
+    }
+    if usize::from(magic[3]) != ndims {
+        return Err(DataError::DimensionCount {
+            expected: ndims,
+            found: usize::from(magic[3]),
+        });
+    }
+    let mut sizes = vec![0u8; 4 * ndims];
+    let got = read_up_to(&mut r, &mut sizes).map_err(|e| src.error(e))?;
+    let header_len = 4 + sizes.len() as u64;
+    if got < sizes.len() {
+        return Err(DataError::TruncatedHeader {
+            expected: header_len,
+            found: 4 + got as u64,
+        });
+    }
+    let dims: Vec<u64> = sizes
+        .chunks_exact(4)
+        .map(|b| u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])))
+        .collect();
+    let total = dims
+        .iter()
+        .try_fold(1u64, |acc, &d| acc.checked_mul(d))
+        .filter(|&t| usize::try_from(t).is_ok())
+        .ok_or_else(|| DataError::SizeOverflow { dims: dims.clone() })?;
+    let available = bound.map_or(UNKNOWN_LEN_RESERVE, |b| b.saturating_sub(header_len));
+    let mut data = Vec::new();
+    data.try_reserve_exact(total.min(available) as usize)
+        .map_err(|_| DataError::SizeOverflow { dims: dims.clone() })?;
+    (&mut r)
+        .take(total)
+        .read_to_end(&mut data)
+        .map_err(|e| src.error(e))?;
+    if (data.len() as u64) < total {
+        return Err(DataError::TruncatedPayload {
+            expected: total,
+            found: data.len() as u64,
+        });
+    }
+    let mut extra = [0u8; 1];
+    if read_up_to(&mut r, &mut extra).map_err(|e| src.error(e))? > 0 {
+        return Err(DataError::TrailingData { payload: total });
+    }
+    // Each size came from a u32 and their product fits in usize.
+    let dims = dims.into_iter().map(|d| d as usize).collect();
+    Ok(IdxArray { dims, data })
+}
+
+/// Fills `buf` as far as the input allows; returns the number of bytes read.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Product of the dimension sizes.
+fn element_count(dims: &[usize]) -> Result<usize> {
+    dims.iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .ok_or_else(|| DataError::SizeOverflow {
+            dims: dims.iter().map(|&d| d as u64).collect(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(ndims: u8, dims: &[u32]) -> Vec<u8> {
+        let mut b = vec![0, 0, IDX_UBYTE, ndims];
+        for d in dims {
+            b.extend_from_slice(&d.to_be_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn huge_declared_size_allocates_only_what_arrives() {
+        // 4 * 10^9 bytes announced, 3 present: a truncation error, not an OOM.
+        let mut bytes = header(2, &[2_000_000_000, 2]);
+        bytes.extend_from_slice(&[1, 2, 3]);
+        let err = read_idx(&bytes[..], 2).unwrap_err();
+        assert!(matches!(
+            err,
+            DataError::TruncatedPayload {
+                expected: 4_000_000_000,
+                found: 3
+            }
+        ));
+    }
+
+    #[test]
+    fn empty_input_is_a_truncated_header() {
+        let err = read_idx(&[][..], 1).unwrap_err();
+        assert!(matches!(
+            err,
+            DataError::TruncatedHeader {
+                expected: 4,
+                found: 0
+            }
+        ));
+    }
+
+    #[test]
+    fn zero_sized_array_round_trips() {
+        let mut bytes = Vec::new();
+        write_idx(&mut bytes, &[0, 28, 28], &[], Compression::None).unwrap();
+        assert_eq!(read_idx(&bytes[..], 3).unwrap().dims(), &[0, 28, 28]);
+    }
+}

@@ -1,0 +1,32 @@
+//! Project automation, run as `cargo xtask <task>`.
+//!
+//! - `cargo xtask test`: everything the test suite needs, then every test of
+//!   the workspace. This is the README's test command.
+
+mod test;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match try_main() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn try_main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let task = args.next();
+    let rest: Vec<String> = args.collect();
+    match task.as_deref() {
+        Some("test") => test::run(&rest),
+        Some(other) => Err(format!("unknown task `{other}`\n{USAGE}")),
+        None => Err(USAGE.to_string()),
+    }
+}
+
+const USAGE: &str =
+    "usage: cargo xtask <task>\n\ntasks:\n  test    run every test of the workspace";
