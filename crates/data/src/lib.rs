@@ -1,3 +1,68 @@
-//! Datasets for optilab: IDX files, MNIST, Fashion-MNIST.
+//! Datasets for optilab: MNIST and Fashion-MNIST from their IDX files, safe
+//! downloads, standardization, minibatches and small synthetic problems.
 //!
-//! Work in progress: arrives with the `data` issue.
+//! Nothing read from disk or the network is trusted: malformed files are
+//! typed errors ([`DataError`]), never panics or huge allocations. Only the
+//! `download` feature touches the network.
+//!
+//! ```no_run
+//! use data::{Dataset, EpochSampler, Granularity, LastBatch, PixelEncoder, Scaling, Standardizer};
+//! use ndarray::Array2;
+//! use rand::{SeedableRng, rngs::StdRng};
+//!
+//! let mnist = data::load(Dataset::Mnist, &data::data_dir(None))?;
+//! let stats = Standardizer::fit_pixels(mnist.train.images(), Scaling::ZScore, Granularity::Global)?;
+//! let encoder = PixelEncoder::<f32>::standardized(&stats);
+//! let mut sampler = EpochSampler::new(mnist.train.len(), 128)?.last_batch(LastBatch::Drop);
+//! let (mut x, mut y) = (Array2::zeros((0, 0)), Vec::new());
+//! let mut rng = StdRng::seed_from_u64(0);
+//! for batch in sampler.epoch(&mut rng) {
+//!     mnist.train.gather(batch, &encoder, &mut x, &mut y)?; // x: (128, 784), y: labels
+//! }
+//! # Ok::<(), data::DataError>(())
+//! ```
+//!
+//! Files live in a data directory ([`data_dir`]: an explicit path, else
+//! `$OPTILAB_DATA_DIR`, else `data/`) as `<dir>/mnist/` and
+//! `<dir>/fashion-mnist/` with the upstream names, compressed or not;
+//! `cargo xtask fetch-mnist` puts them there.
+
+mod batch;
+mod checksum;
+mod dataset;
+#[cfg(feature = "download")]
+mod download;
+mod encoder;
+mod error;
+mod idx;
+mod images;
+mod location;
+#[cfg(feature = "download")]
+mod mirror;
+mod mnist;
+mod real;
+mod split;
+mod standardize;
+mod stats;
+mod synthetic;
+
+pub use batch::{gather_labels, gather_rows, Batches, EpochSampler, LastBatch};
+pub use checksum::{payload_sha256, pinned_sha256, verify_file};
+pub use dataset::{Dataset, FileKind, Split};
+#[cfg(feature = "download")]
+pub use download::{FetchedFile, Fetcher, Outcome, Progress};
+pub use encoder::PixelEncoder;
+pub use error::{DataError, MirrorFailure, Result};
+pub use idx::{read_idx, read_idx_file, write_idx, Compression, IdxArray, IDX_UBYTE};
+pub use images::{LabeledImages, NUM_CLASSES};
+pub use location::{data_dir, dataset_dir, find_file, DATA_DIR_ENV};
+#[cfg(feature = "download")]
+pub use mirror::{Mirror, MIRROR_ENV};
+pub use mnist::{load, load_split, Splits};
+pub use real::Real;
+pub use split::{train_validation_split, Holdout, TrainValidation};
+pub use standardize::{Granularity, Scaling, Standardizer};
+pub use synthetic::{
+    Basis, LinearRegression, LinearRegressionConfig, QuadraticBowl, QuadraticConfig, Spacing, TwoClass,
+    TwoClassConfig,
+};

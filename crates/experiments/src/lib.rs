@@ -1,3 +1,11 @@
 //! Training loop and the studies that reproduce the lecture.
 //!
-//! Work in progress: arrives with the trainer and studies issues.
+//! - [`plot`]: figures (line charts with log axes and spread bands, contour
+//!   plots with trajectories, heatmaps, image grids) as PNG and SVG.
+//! - [`report`]: each study's finding, figures and data, and the results index.
+
+mod error;
+pub mod plot;
+pub mod report;
+
+pub use error::{ExperimentsError, Result};

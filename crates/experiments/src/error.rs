@@ -1,0 +1,61 @@
+//! Errors of the experiments crate.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// What can go wrong while training, plotting or reporting.
+///
+/// ```
+/// use experiments::ExperimentsError;
+/// let e = ExperimentsError::Plot { path: "a.png".into(), message: "disk full".into() };
+/// assert!(e.to_string().contains("a.png"));
+/// ```
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ExperimentsError {
+    /// Drawing or writing a figure failed.
+    #[error("could not draw figure {path}: {message}")]
+    Plot {
+        /// The figure file.
+        path: PathBuf,
+        /// What the plotting backend reported.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serializing results failed.
+    #[error("could not serialize {what}: {source}")]
+    Json {
+        /// What was being written.
+        what: String,
+        /// The underlying error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl ExperimentsError {
+    /// Wraps an I/O error with the path it concerns.
+    ///
+    /// ```
+    /// let e = experiments::ExperimentsError::io("x.csv", std::io::Error::other("boom"));
+    /// assert!(e.to_string().starts_with("x.csv"));
+    /// ```
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ExperimentsError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// `Result` with [`ExperimentsError`].
+pub type Result<T> = std::result::Result<T, ExperimentsError>;
