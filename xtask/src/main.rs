@@ -2,7 +2,9 @@
 //!
 //! - `cargo xtask test`: everything the test suite needs, then every test of
 //!   the workspace. This is the README's test command.
+//! - `cargo xtask fetch-mnist`: download and verify MNIST / Fashion-MNIST.
 
+mod fetch_mnist;
 mod test;
 
 use std::process::ExitCode;
@@ -23,10 +25,10 @@ fn try_main() -> Result<(), String> {
     let rest: Vec<String> = args.collect();
     match task.as_deref() {
         Some("test") => test::run(&rest),
+        Some("fetch-mnist") => fetch_mnist::run(&rest),
         Some(other) => Err(format!("unknown task `{other}`\n{USAGE}")),
         None => Err(USAGE.to_string()),
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask <task>\n\ntasks:\n  test    run every test of the workspace";
+const USAGE: &str = "usage: cargo xtask <task>\n\ntasks:\n  test           fetch the datasets, then run every test of the workspace\n  fetch-mnist    download and verify MNIST / Fashion-MNIST (--help for options)";

@@ -1,4 +1,9 @@
 //! `cargo xtask test`: the whole test suite.
+//!
+//! First fetches MNIST and Fashion-MNIST into `<workspace>/data` (from
+//! `$OPTILAB_DATA_MIRROR` if set, which CI points at `../shared/datasets`),
+//! then runs `cargo test --workspace` with `OPTILAB_DATA_DIR` set to it, so
+//! every crate's real-data tests find the files.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -12,12 +17,17 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs `cargo test --workspace`, passing any extra arguments through.
+/// Fetches both datasets, then runs `cargo test --workspace`, passing any
+/// extra arguments through.
 pub fn run(extra: &[String]) -> Result<(), String> {
     let root = workspace_root();
+    let data_dir = root.join("data");
+    crate::fetch_mnist::fetch(&data::Dataset::ALL, &data_dir, None)
+        .map_err(|e| format!("fetching the datasets for the tests failed: {e}"))?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let status = Command::new(cargo)
         .current_dir(&root)
+        .env(data::DATA_DIR_ENV, &data_dir)
         .args(["test", "--workspace"])
         .args(extra)
         .status()

@@ -28,7 +28,8 @@ pub trait Objective {
 /// Worst disagreement between analytic and numerical gradient for one input.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InputError {
-    /// `max |analytic - numeric|` over the input's elements.
+    /// `max |analytic - numeric|` over the input's elements (NaN if any
+    /// element's error is NaN).
     pub max_abs: f64,
     /// `max |analytic - numeric| / max(|analytic|, |numeric|, floor)` with the
     /// floor from [`GradCheck::rel_floor`], so tiny gradients do not blow it up.
@@ -43,24 +44,25 @@ pub struct GradCheckReport {
 }
 
 impl GradCheckReport {
-    /// Largest relative error over all inputs.
+    /// Largest relative error over all inputs (NaN if any error is NaN, so
+    /// that `report.worst_rel() < tol` fails on a NaN gradient).
     ///
     /// ```
     /// let report = autodiff::GradCheckReport { inputs: vec![] };
     /// assert_eq!(report.worst_rel(), 0.0);
     /// ```
     pub fn worst_rel(&self) -> f64 {
-        self.inputs.iter().map(|e| e.max_rel).fold(0.0, f64::max)
+        self.inputs.iter().map(|e| e.max_rel).fold(0.0, worse)
     }
 
-    /// Largest absolute error over all inputs.
+    /// Largest absolute error over all inputs (NaN if any error is NaN).
     ///
     /// ```
     /// let report = autodiff::GradCheckReport { inputs: vec![] };
     /// assert_eq!(report.worst_abs(), 0.0);
     /// ```
     pub fn worst_abs(&self) -> f64 {
-        self.inputs.iter().map(|e| e.max_abs).fold(0.0, f64::max)
+        self.inputs.iter().map(|e| e.max_abs).fold(0.0, worse)
     }
 }
 
@@ -125,30 +127,26 @@ impl GradCheck {
     /// ```
     pub fn run<T: Float, F: Objective>(&self, f: &F, inputs: &[ArrayD<T>]) -> GradCheckReport {
         let analytic = gradients_of(f, inputs);
-        let mut wide: Vec<ArrayD<f64>> = inputs.iter().map(|a| a.mapv(T::as_f64)).collect();
+        let mut wide: Vec<ArrayD<f64>> = inputs.iter().map(widen).collect();
+        let mut tape = Tape::<f64>::new();
         let mut errors = Vec::with_capacity(inputs.len());
-        for k in 0..wide.len() {
+        for (k, exact) in analytic.iter().enumerate() {
             let mut err = InputError {
                 max_abs: 0.0,
                 max_rel: 0.0,
             };
-            for j in 0..wide[k].len() {
-                let x0 = flat_get(&wide[k], j);
-                flat_set(&mut wide[k], j, x0 + self.step);
-                let up = value_of(f, &wide);
-                flat_set(&mut wide[k], j, x0 - self.step);
-                let down = value_of(f, &wide);
-                flat_set(&mut wide[k], j, x0);
+            for (j, &exact) in exact.iter().enumerate() {
+                let x0 = flat(&mut wide[k])[j];
+                flat(&mut wide[k])[j] = x0 + self.step;
+                let up = value_of(f, &mut tape, &wide);
+                flat(&mut wide[k])[j] = x0 - self.step;
+                let down = value_of(f, &mut tape, &wide);
+                flat(&mut wide[k])[j] = x0;
                 let numeric = (up - down) / (2.0 * self.step);
-                let exact = flat_get(&analytic[k], j);
                 let abs = (exact - numeric).abs();
                 let rel = abs / exact.abs().max(numeric.abs()).max(self.rel_floor);
-                err.max_abs = err.max_abs.max(abs);
-                err.max_rel = err.max_rel.max(rel);
-                if abs.is_nan() {
-                    err.max_abs = f64::NAN;
-                    err.max_rel = f64::NAN;
-                }
+                err.max_abs = worse(err.max_abs, abs);
+                err.max_rel = worse(err.max_rel, rel);
             }
             errors.push(err);
         }
@@ -156,23 +154,32 @@ impl GradCheck {
     }
 }
 
-fn flat_get(a: &ArrayD<f64>, j: usize) -> f64 {
-    a.iter().nth(j).copied().expect("index within the array")
+/// The larger error, NaN if either is NaN (`f64::max` would drop the NaN and
+/// let a NaN gradient pass a check).
+fn worse(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
 }
 
-fn flat_set(a: &mut ArrayD<f64>, j: usize, v: f64) {
-    *a.iter_mut().nth(j).expect("index within the array") = v;
+/// `a` in `f64`, in standard (row-major) layout so that [`flat`] indexes it in
+/// the same order as `a.iter()`.
+fn widen<T: Float>(a: &ArrayD<T>) -> ArrayD<f64> {
+    let data = a.iter().map(|v| v.as_f64()).collect();
+    ArrayD::from_shape_vec(a.raw_dim(), data).expect("element count matches shape")
 }
 
-fn leaves<T: Float>(tape: &mut Tape<T>, inputs: &[ArrayD<T>]) -> Vec<Var> {
-    inputs.iter().map(|a| tape.leaf(a.clone())).collect()
+fn flat(a: &mut ArrayD<f64>) -> &mut [f64] {
+    a.as_slice_mut().expect("widened arrays are in standard layout")
 }
 
-/// `f(inputs)` evaluated on a fresh `f64` tape.
-fn value_of<F: Objective>(f: &F, inputs: &[ArrayD<f64>]) -> f64 {
-    let mut tape = Tape::<f64>::new();
-    let vars = leaves(&mut tape, inputs);
-    let out = f.eval(&mut tape, &vars);
+/// `f(inputs)` evaluated on `tape` (cleared first, so its buffers are reused).
+fn value_of<F: Objective>(f: &F, tape: &mut Tape<f64>, inputs: &[ArrayD<f64>]) -> f64 {
+    tape.clear();
+    let vars: Vec<Var> = inputs.iter().map(|a| tape.leaf_copy(a)).collect();
+    let out = f.eval(tape, &vars);
     tape.scalar(out)
 }
 
@@ -180,7 +187,7 @@ fn value_of<F: Objective>(f: &F, inputs: &[ArrayD<f64>]) -> f64 {
 /// gradient reached an input).
 fn gradients_of<T: Float, F: Objective>(f: &F, inputs: &[ArrayD<T>]) -> Vec<ArrayD<f64>> {
     let mut tape = Tape::<T>::new();
-    let vars = leaves(&mut tape, inputs);
+    let vars: Vec<Var> = inputs.iter().map(|a| tape.leaf_copy(a)).collect();
     let out = f.eval(&mut tape, &vars);
     let grads = tape.backward(out);
     vars.iter()

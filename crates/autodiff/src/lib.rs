@@ -3,8 +3,9 @@
 //! A [`Tape`] records operations (a Wengert list) on `f32` or `f64` arrays;
 //! [`Tape::backward`] from a scalar loss returns [`Gradients`] for every leaf
 //! that needs one. Definitions follow PyTorch (mean cross-entropy from logits,
-//! softmax along the last axis, `leaky_relu` slope 0.01, `softplus` threshold
-//! 20, gradient 0 for `relu` and `abs` at 0).
+//! softmax along the last axis, `leaky_relu` slope 0.01 as
+//! [`LEAKY_RELU_DEFAULT_SLOPE`], `softplus` threshold 20, gradient 0 for `relu`
+//! and `abs` at 0 and for `x⁰`).
 //!
 //! ```
 //! use autodiff::Tape;
@@ -40,4 +41,5 @@ pub use gradcheck::{
     GradCheck, GradCheckReport, InputError, Objective, check_gradients, hessian_vector_product,
 };
 pub use gradients::Gradients;
+pub use ops::unary::LEAKY_RELU_DEFAULT_SLOPE;
 pub use tape::{Tape, Var};

@@ -38,6 +38,11 @@ pub(crate) struct Node<T> {
     pub(crate) value: ArrayD<T>,
     pub(crate) op: Op<T>,
     pub(crate) requires_grad: bool,
+    /// Whether `value` was taken from the pool, and so goes back to it on
+    /// [`Tape::clear`]. Arrays handed over by `leaf`/`constant` are dropped
+    /// instead: pooling them would grow the pool by one buffer per step in a
+    /// loop that passes a fresh batch each time.
+    pub(crate) pooled: bool,
 }
 
 /// Every tape and every `clear` gets a fresh epoch, so stale `Var`s are caught.
@@ -90,6 +95,12 @@ impl<T: Float> Tape<T> {
     /// Removes every node but keeps the memory (node storage and value
     /// buffers) for the next graph. Every `Var` of this tape becomes invalid.
     ///
+    /// The buffers kept are those the tape allocated itself (op results and
+    /// [`leaf_copy`](Tape::leaf_copy)/[`constant_copy`](Tape::constant_copy)
+    /// leaves); arrays moved in with [`leaf`](Tape::leaf) or
+    /// [`constant`](Tape::constant) are dropped. So the pool never holds more
+    /// buffers than the largest graph recorded on this tape.
+    ///
     /// ```
     /// use autodiff::Tape;
     /// let mut tape = Tape::<f32>::new();
@@ -99,7 +110,9 @@ impl<T: Float> Tape<T> {
     /// ```
     pub fn clear(&mut self) {
         for node in self.nodes.drain(..) {
-            self.pool.give(node.value);
+            if node.pooled {
+                self.pool.give(node.value);
+            }
             if let Op::CrossEntropy { probs, .. } = node.op {
                 self.pool.give(probs);
             }
@@ -127,13 +140,18 @@ impl<T: Float> Tape<T> {
         self.nodes.is_empty()
     }
 
-    /// Number of value buffers kept for reuse (grows after [`clear`](Tape::clear)).
+    /// Number of value buffers kept for reuse: filled by [`clear`](Tape::clear),
+    /// drained again as the next graph is recorded.
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
-    /// tape.leaf(ndarray::arr1(&[1.0]));
+    /// let x = tape.leaf(ndarray::arr1(&[1.0, 2.0])); // moved in: not pooled
+    /// tape.exp(x);                                    // result: pooled
     /// tape.clear();
     /// assert_eq!(tape.pooled_buffers(), 1);
+    /// let x = tape.leaf(ndarray::arr1(&[1.0, 2.0]));
+    /// tape.exp(x);                                    // reuses that buffer
+    /// assert_eq!(tape.pooled_buffers(), 0);
     /// ```
     pub fn pooled_buffers(&self) -> usize {
         self.pool.len()
@@ -147,7 +165,7 @@ impl<T: Float> Tape<T> {
     /// assert!(tape.requires_grad(w));
     /// ```
     pub fn leaf<D: Dimension>(&mut self, value: ndarray::Array<T, D>) -> Var {
-        self.push(value.into_dyn(), Op::Leaf, true)
+        self.push(value.into_dyn(), Op::Leaf, true, false)
     }
 
     /// A leaf that needs no gradient (an input or a target), taking ownership.
@@ -158,7 +176,7 @@ impl<T: Float> Tape<T> {
     /// assert!(!tape.requires_grad(x));
     /// ```
     pub fn constant<D: Dimension>(&mut self, value: ndarray::Array<T, D>) -> Var {
-        self.push(value.into_dyn(), Op::Leaf, false)
+        self.push(value.into_dyn(), Op::Leaf, false, false)
     }
 
     /// A leaf that needs a gradient, copied from `value` into a reused buffer.
@@ -171,7 +189,7 @@ impl<T: Float> Tape<T> {
     /// ```
     pub fn leaf_copy<S: Data<Elem = T>, D: Dimension>(&mut self, value: &ArrayBase<S, D>) -> Var {
         let copy = self.copy_into_pool(value);
-        self.push(copy, Op::Leaf, true)
+        self.push(copy, Op::Leaf, true, true)
     }
 
     /// A leaf that needs no gradient, copied from `value` into a reused buffer.
@@ -187,7 +205,7 @@ impl<T: Float> Tape<T> {
         value: &ArrayBase<S, D>,
     ) -> Var {
         let copy = self.copy_into_pool(value);
-        self.push(copy, Op::Leaf, false)
+        self.push(copy, Op::Leaf, false, true)
     }
 
     fn copy_into_pool<S: Data<Elem = T>, D: Dimension>(
@@ -259,23 +277,25 @@ impl<T: Float> Tape<T> {
         self.node(var).value.shape()
     }
 
-    /// Records a node whose value was computed by an op.
+    /// Records a node whose value was computed by an op. `value` must come
+    /// from `self.pool` (it goes back there on [`clear`](Tape::clear)).
     pub(crate) fn push_op(&mut self, value: ArrayD<T>, op: Op<T>) -> Var {
         let requires_grad = op
             .parents()
             .iter()
             .flatten()
             .any(|p| self.node(*p).requires_grad);
-        self.push(value, op, requires_grad)
+        self.push(value, op, requires_grad, true)
     }
 
-    fn push(&mut self, value: ArrayD<T>, op: Op<T>, requires_grad: bool) -> Var {
+    fn push(&mut self, value: ArrayD<T>, op: Op<T>, requires_grad: bool, pooled: bool) -> Var {
         let index =
             u32::try_from(self.nodes.len()).expect("autodiff: more than 2^32 nodes on one tape");
         self.nodes.push(Node {
             value,
             op,
             requires_grad,
+            pooled,
         });
         Var {
             index,

@@ -98,7 +98,10 @@ impl EpochSampler {
     /// **Errors**: [`DataError::InvalidArgument`] unless `0 < fraction <= 1`.
     pub fn subsample(mut self, fraction: f64) -> Result<Self> {
         if !(fraction > 0.0 && fraction <= 1.0) {
-            return Err(DataError::invalid("fraction", format!("must be in (0, 1], got {fraction}")));
+            return Err(DataError::invalid(
+                "fraction",
+                format!("must be in (0, 1], got {fraction}"),
+            ));
         }
         self.fraction = fraction;
         Ok(self)

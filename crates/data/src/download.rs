@@ -17,7 +17,9 @@ use tempfile::NamedTempFile;
 use crate::checksum::verify_payload;
 use crate::location::gz_path;
 use crate::mirror::Target;
-use crate::{dataset_dir, verify_file, DataError, Dataset, FileKind, Mirror, MirrorFailure, Result};
+use crate::{
+    DataError, Dataset, FileKind, Mirror, MirrorFailure, Result, dataset_dir, verify_file,
+};
 
 /// Whether to draw a progress bar on standard error while downloading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,7 +142,11 @@ impl Fetcher {
             match self.download_with_retries(&url, &raw, dataset, kind) {
                 Ok(path) => {
                     let outcome = Outcome::Downloaded { url };
-                    return Ok(FetchedFile { kind, path, outcome });
+                    return Ok(FetchedFile {
+                        kind,
+                        path,
+                        outcome,
+                    });
                 }
                 Err(error) => failures.push(MirrorFailure { url, error }),
             }
@@ -151,7 +157,13 @@ impl Fetcher {
         })
     }
 
-    fn download_with_retries(&self, url: &str, raw: &Path, dataset: Dataset, kind: FileKind) -> Result<PathBuf> {
+    fn download_with_retries(
+        &self,
+        url: &str,
+        raw: &Path,
+        dataset: Dataset,
+        kind: FileKind,
+    ) -> Result<PathBuf> {
         let mut attempt = 0;
         loop {
             match self.download(url, raw, dataset, kind) {
@@ -176,7 +188,11 @@ impl Fetcher {
         let limit = kind.payload_len() + kind.payload_len() / 8 + (1 << 16);
         self.copy_body(url, tmp.as_file_mut(), limit, kind)?;
         let is_gzip = verify_temp(&mut tmp, dataset, kind)?;
-        let path = if is_gzip { gz_path(raw) } else { raw.to_path_buf() };
+        let path = if is_gzip {
+            gz_path(raw)
+        } else {
+            raw.to_path_buf()
+        };
         readable_by_all(tmp.as_file())?;
         tmp.persist(&path).map_err(|e| DataError::Io(e.error))?;
         Ok(path)
@@ -209,7 +225,9 @@ impl Fetcher {
 
     fn agent(&self, url: &str) -> ureq::Agent {
         let host = url.split("://").nth(1).unwrap_or("");
-        let loopback = ["127.", "localhost", "[::1]"].iter().any(|h| host.starts_with(h));
+        let loopback = ["127.", "localhost", "[::1]"]
+            .iter()
+            .any(|h| host.starts_with(h));
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(self.stall_timeout))
@@ -224,9 +242,9 @@ impl Fetcher {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:28} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
-        {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{msg:28} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+        ) {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(kind.file_name());

@@ -8,28 +8,40 @@ use crate::{DataError, LabeledImages, Real, Result, Standardizer};
 ///
 /// [`PixelEncoder::unit`] divides by 255; [`PixelEncoder::standardized`]
 /// divides by 255 and then applies a [`Standardizer`] fitted with
-/// [`Standardizer::fit_pixels`], in one multiply-add per pixel.
+/// [`Standardizer::fit_pixels`]. A global map is a 256-entry table computed
+/// in `f64` and rounded once, so `unit` gives exactly `p as F / 255`.
 ///
 /// ```
 /// use data::PixelEncoder;
 /// let enc = PixelEncoder::<f32>::unit();
-/// let mut out = [0.0f32; 2];
-/// enc.encode(&[0, 255], &mut out)?;
-/// assert_eq!(out, [0.0, 1.0]);
+/// let mut out = [0.0f32; 3];
+/// enc.encode(&[0, 50, 255], &mut out)?;
+/// assert_eq!(out, [0.0, 50.0 / 255.0, 1.0]);
 /// # Ok::<(), data::DataError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct PixelEncoder<F> {
-    scale: Vec<F>,
-    shift: Vec<F>,
+    map: Map<F>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Map<F> {
+    /// The same map for every pixel position: `table[p]`.
+    Global(Vec<F>),
+    /// One `(scale, shift)` per pixel position.
+    PerFeature(Vec<(F, F)>),
 }
 
 impl<F: Real> PixelEncoder<F> {
     /// `p / 255`, for images of any size.
     pub fn unit() -> Self {
+        Self::global(1.0 / 255.0, 0.0)
+    }
+
+    fn global(scale: f64, shift: f64) -> Self {
+        let table = (0..=255u8).map(|p| F::of(f64::from(p) * scale + shift));
         Self {
-            scale: vec![F::of(1.0 / 255.0)],
-            shift: vec![F::zero()],
+            map: Map::Global(table.collect()),
         }
     }
 
@@ -45,10 +57,17 @@ impl<F: Real> PixelEncoder<F> {
     /// # Ok::<(), data::DataError>(())
     /// ```
     pub fn standardized(standardizer: &Standardizer) -> Self {
-        let (scale, shift) = standardizer.coefficients();
-        Self {
-            scale: scale.iter().map(|&a| F::of(a / 255.0)).collect(),
-            shift: shift.iter().map(|&b| F::of(b)).collect(),
+        match standardizer.coefficients() {
+            (scale, shift) if scale.len() == 1 => Self::global(scale[0] / 255.0, shift[0]),
+            (scale, shift) => Self {
+                map: Map::PerFeature(
+                    scale
+                        .iter()
+                        .zip(&shift)
+                        .map(|(&a, &b)| (F::of(a / 255.0), F::of(b)))
+                        .collect(),
+                ),
+            },
         }
     }
 
@@ -70,26 +89,27 @@ impl<F: Real> PixelEncoder<F> {
     }
 
     fn check_width(&self, width: usize) -> Result<()> {
-        if self.scale.len() == 1 || self.scale.len() == width {
-            Ok(())
-        } else {
-            Err(DataError::SizeMismatch {
+        match &self.map {
+            Map::PerFeature(coefs) if coefs.len() != width => Err(DataError::SizeMismatch {
                 what: "pixels per image",
-                expected: self.scale.len(),
+                expected: coefs.len(),
                 found: width,
-            })
+            }),
+            _ => Ok(()),
         }
     }
 
     fn encode_unchecked(&self, pixels: &[u8], out: &mut [F]) {
-        if let ([a], [b]) = (&self.scale[..], &self.shift[..]) {
-            for (o, &p) in out.iter_mut().zip(pixels) {
-                *o = F::from_u8(p) * *a + *b;
+        match &self.map {
+            Map::Global(table) => {
+                for (o, &p) in out.iter_mut().zip(pixels) {
+                    *o = table[usize::from(p)];
+                }
             }
-        } else {
-            let coefs = self.scale.iter().zip(&self.shift);
-            for ((o, &p), (&a, &b)) in out.iter_mut().zip(pixels).zip(coefs) {
-                *o = F::from_u8(p) * a + b;
+            Map::PerFeature(coefs) => {
+                for ((o, &p), &(a, b)) in out.iter_mut().zip(pixels).zip(coefs) {
+                    *o = F::from_u8(p) * a + b;
+                }
             }
         }
     }
@@ -141,7 +161,11 @@ impl LabeledImages {
 
 /// Gives `x` the shape `(rows, cols)` in standard layout, keeping its
 /// allocation when it is large enough. Contents are unspecified afterwards.
-pub(crate) fn reshape_reusing<F: Clone + num_traits::Zero>(x: &mut Array2<F>, rows: usize, cols: usize) {
+pub(crate) fn reshape_reusing<F: Clone + num_traits::Zero>(
+    x: &mut Array2<F>,
+    rows: usize,
+    cols: usize,
+) {
     if x.dim() == (rows, cols) && x.is_standard_layout() {
         return;
     }

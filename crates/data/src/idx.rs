@@ -206,44 +206,14 @@ impl Source {
 
 /// Parses an uncompressed IDX stream.
 fn read_raw(mut r: impl Read, ndims: usize, bound: Option<u64>, src: Source) -> Result<IdxArray> {
-    let mut magic = [0u8; 4];
-    let got = read_up_to(&mut r, &mut magic).map_err(|e| src.error(e))?;
-    if got < 4 {
-        return Err(DataError::TruncatedHeader {
-            expected: 4,
-            found: got as u64,
-        });
-    }
-    if magic[0] != 0 || magic[1] != 0 {
-        return Err(DataError::BadMagic { found: magic });
-    }
-    if magic[2] != IDX_UBYTE {
-        return Err(DataError::UnsupportedElementType { code: magic[2] });
-    }
-    if usize::from(magic[3]) != ndims {
-        return Err(DataError::DimensionCount {
-            expected: ndims,
-            found: usize::from(magic[3]),
-        });
-    }
-    let mut sizes = vec![0u8; 4 * ndims];
-    let got = read_up_to(&mut r, &mut sizes).map_err(|e| src.error(e))?;
-    let header_len = 4 + sizes.len() as u64;
-    if got < sizes.len() {
-        return Err(DataError::TruncatedHeader {
-            expected: header_len,
-            found: 4 + got as u64,
-        });
-    }
-    let dims: Vec<u64> = sizes
-        .chunks_exact(4)
-        .map(|b| u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])))
-        .collect();
+    let dims = read_header(&mut r, ndims, src)?;
+    let header_len = 4 + 4 * ndims as u64;
     let total = dims
         .iter()
         .try_fold(1u64, |acc, &d| acc.checked_mul(d))
         .filter(|&t| usize::try_from(t).is_ok())
         .ok_or_else(|| DataError::SizeOverflow { dims: dims.clone() })?;
+    // Reserve no more than the input can hold; grow with what arrives.
     let available = bound.map_or(UNKNOWN_LEN_RESERVE, |b| b.saturating_sub(header_len));
     let mut data = Vec::new();
     data.try_reserve_exact(total.min(available) as usize)
@@ -265,6 +235,42 @@ fn read_raw(mut r: impl Read, ndims: usize, bound: Option<u64>, src: Source) -> 
     // Each size came from a u32 and their product fits in usize.
     let dims = dims.into_iter().map(|d| d as usize).collect();
     Ok(IdxArray { dims, data })
+}
+
+/// Reads and checks the magic number and the `ndims` dimension sizes.
+fn read_header(r: &mut impl Read, ndims: usize, src: Source) -> Result<Vec<u64>> {
+    let mut magic = [0u8; 4];
+    let got = read_up_to(r, &mut magic).map_err(|e| src.error(e))?;
+    if got < 4 {
+        return Err(DataError::TruncatedHeader {
+            expected: 4,
+            found: got as u64,
+        });
+    }
+    if magic[0] != 0 || magic[1] != 0 {
+        return Err(DataError::BadMagic { found: magic });
+    }
+    if magic[2] != IDX_UBYTE {
+        return Err(DataError::UnsupportedElementType { code: magic[2] });
+    }
+    if usize::from(magic[3]) != ndims {
+        return Err(DataError::DimensionCount {
+            expected: ndims,
+            found: usize::from(magic[3]),
+        });
+    }
+    let mut sizes = vec![0u8; 4 * ndims];
+    let got = read_up_to(r, &mut sizes).map_err(|e| src.error(e))?;
+    if got < sizes.len() {
+        return Err(DataError::TruncatedHeader {
+            expected: 4 + sizes.len() as u64,
+            found: 4 + got as u64,
+        });
+    }
+    Ok(sizes
+        .chunks_exact(4)
+        .map(|b| u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])))
+        .collect())
 }
 
 /// Fills `buf` as far as the input allows; returns the number of bytes read.

@@ -4,6 +4,11 @@ use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 
 use crate::{DataError, IdxArray, Real, Result};
 
+/// `p / 255` for every byte `p`, rounded once.
+fn unit_table<F: Real>() -> Vec<F> {
+    (0..=255u8).map(|p| F::of(f64::from(p) / 255.0)).collect()
+}
+
 /// Number of classes in MNIST and Fashion-MNIST.
 pub const NUM_CLASSES: usize = 10;
 
@@ -74,7 +79,13 @@ impl LabeledImages {
         Self::from_parts(n, rows, cols, data, labels)
     }
 
-    fn from_parts(n: usize, rows: usize, cols: usize, data: Vec<u8>, labels: Vec<u8>) -> Result<Self> {
+    fn from_parts(
+        n: usize,
+        rows: usize,
+        cols: usize,
+        data: Vec<u8>,
+        labels: Vec<u8>,
+    ) -> Result<Self> {
         if labels.len() != n {
             return Err(DataError::CountMismatch {
                 images: n,
@@ -96,11 +107,12 @@ impl LabeledImages {
             dims: vec![n as u64, rows as u64, cols as u64],
         })?;
         let found = data.len();
-        let images = Array2::from_shape_vec((n, features), data).map_err(|_| DataError::SizeMismatch {
-            what: "image bytes",
-            expected: n.saturating_mul(features),
-            found,
-        })?;
+        let images =
+            Array2::from_shape_vec((n, features), data).map_err(|_| DataError::SizeMismatch {
+                what: "image bytes",
+                expected: n.saturating_mul(features),
+                found,
+            })?;
         Ok(Self {
             images,
             labels,
@@ -157,14 +169,14 @@ impl LabeledImages {
     /// # Ok::<(), data::DataError>(())
     /// ```
     pub fn pixels<F: Real>(&self) -> Array2<F> {
-        let scale = F::of(1.0 / 255.0);
-        self.images.mapv(|p| F::from_u8(p) * scale)
+        let table = unit_table::<F>();
+        self.images.mapv(|p| table[usize::from(p)])
     }
 
     /// Pixels divided by 255, shape (n, rows, cols).
     pub fn pixels_3d<F: Real>(&self) -> Array3<F> {
-        let scale = F::of(1.0 / 255.0);
-        self.images_3d().mapv(|p| F::from_u8(p) * scale)
+        let table = unit_table::<F>();
+        self.images_3d().mapv(|p| table[usize::from(p)])
     }
 
     /// Labels as one-hot rows, shape (n, 10).

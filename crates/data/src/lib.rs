@@ -46,23 +46,23 @@ mod standardize;
 mod stats;
 mod synthetic;
 
-pub use batch::{gather_labels, gather_rows, Batches, EpochSampler, LastBatch};
+pub use batch::{Batches, EpochSampler, LastBatch, gather_labels, gather_rows};
 pub use checksum::{payload_sha256, pinned_sha256, verify_file};
 pub use dataset::{Dataset, FileKind, Split};
 #[cfg(feature = "download")]
 pub use download::{FetchedFile, Fetcher, Outcome, Progress};
 pub use encoder::PixelEncoder;
 pub use error::{DataError, MirrorFailure, Result};
-pub use idx::{read_idx, read_idx_file, write_idx, Compression, IdxArray, IDX_UBYTE};
+pub use idx::{Compression, IDX_UBYTE, IdxArray, read_idx, read_idx_file, write_idx};
 pub use images::{LabeledImages, NUM_CLASSES};
-pub use location::{data_dir, dataset_dir, find_file, DATA_DIR_ENV};
+pub use location::{DATA_DIR_ENV, data_dir, dataset_dir, find_file};
 #[cfg(feature = "download")]
-pub use mirror::{Mirror, MIRROR_ENV};
-pub use mnist::{load, load_split, Splits};
+pub use mirror::{MIRROR_ENV, Mirror};
+pub use mnist::{Splits, load, load_split};
 pub use real::Real;
-pub use split::{train_validation_split, Holdout, TrainValidation};
+pub use split::{Holdout, TrainValidation, train_validation_split};
 pub use standardize::{Granularity, Scaling, Standardizer};
 pub use synthetic::{
-    Basis, LinearRegression, LinearRegressionConfig, QuadraticBowl, QuadraticConfig, Spacing, TwoClass,
-    TwoClassConfig,
+    Basis, LinearRegression, LinearRegressionConfig, QuadraticBowl, QuadraticConfig, Spacing,
+    TwoClass, TwoClassConfig,
 };

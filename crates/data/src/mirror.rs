@@ -62,7 +62,12 @@ impl Mirror {
     /// that dataset.
     pub fn url(&self, dataset: Dataset, kind: FileKind) -> Option<String> {
         match self.only {
-            None => Some(format!("{}/{}/{}.gz", self.base, dataset.dir_name(), kind.file_name())),
+            None => Some(format!(
+                "{}/{}/{}.gz",
+                self.base,
+                dataset.dir_name(),
+                kind.file_name()
+            )),
             Some(d) if d == dataset => Some(format!("{}/{}.gz", self.base, kind.file_name())),
             Some(_) => None,
         }
@@ -72,11 +77,23 @@ impl Mirror {
     /// TensorFlow and Keras use), tried in order.
     pub fn defaults() -> Vec<Mirror> {
         let list = [
-            (Dataset::Mnist, "https://ossci-datasets.s3.amazonaws.com/mnist"),
-            (Dataset::Mnist, "https://storage.googleapis.com/cvdf-datasets/mnist"),
+            (
+                Dataset::Mnist,
+                "https://ossci-datasets.s3.amazonaws.com/mnist",
+            ),
+            (
+                Dataset::Mnist,
+                "https://storage.googleapis.com/cvdf-datasets/mnist",
+            ),
             (Dataset::Mnist, "http://yann.lecun.com/exdb/mnist"),
-            (Dataset::FashionMnist, "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com"),
-            (Dataset::FashionMnist, "https://storage.googleapis.com/tensorflow/tf-keras-datasets"),
+            (
+                Dataset::FashionMnist,
+                "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com",
+            ),
+            (
+                Dataset::FashionMnist,
+                "https://storage.googleapis.com/tensorflow/tf-keras-datasets",
+            ),
             (
                 Dataset::FashionMnist,
                 "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion",
@@ -141,8 +158,12 @@ fn checked_base(url: &str) -> Result<String> {
     if rest.is_empty() {
         return Err(invalid("nothing after the scheme"));
     }
-    if strip_scheme(base, "file://").is_some() && !(rest.starts_with('/') || rest.starts_with("localhost/")) {
-        return Err(invalid("a file:// URL needs an absolute path, as in file:///srv/datasets"));
+    if strip_scheme(base, "file://").is_some()
+        && !(rest.starts_with('/') || rest.starts_with("localhost/"))
+    {
+        return Err(invalid(
+            "a file:// URL needs an absolute path, as in file:///srv/datasets",
+        ));
     }
     Ok(base.to_string())
 }
@@ -150,7 +171,8 @@ fn checked_base(url: &str) -> Result<String> {
 /// `url` without `scheme` (compared case-insensitively), if it starts with it.
 fn strip_scheme<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
     let head = url.get(..scheme.len())?;
-    head.eq_ignore_ascii_case(scheme).then(|| &url[scheme.len()..])
+    head.eq_ignore_ascii_case(scheme)
+        .then(|| &url[scheme.len()..])
 }
 
 /// Decodes `%XX` escapes; malformed escapes are kept as they are.
@@ -159,7 +181,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(b)) => {
                 out.push(b);
@@ -185,12 +209,21 @@ mod tests {
         let Target::File(path) = Target::of(&url) else {
             panic!("not a file target")
         };
-        assert_eq!(path, PathBuf::from("/srv/my data/mnist/train-labels-idx1-ubyte.gz"));
+        assert_eq!(
+            path,
+            PathBuf::from("/srv/my data/mnist/train-labels-idx1-ubyte.gz")
+        );
     }
 
     #[test]
     fn malformed_mirrors_are_refused() {
-        for url in ["", "example.org", "http://", "file://relative/dir", "ftp://x"] {
+        for url in [
+            "",
+            "example.org",
+            "http://",
+            "file://relative/dir",
+            "ftp://x",
+        ] {
             assert!(
                 matches!(Mirror::parse(url), Err(DataError::InvalidMirror { .. })),
                 "{url}"

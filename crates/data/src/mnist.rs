@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{find_file, read_idx_file, Dataset, LabeledImages, Result, Split};
+use crate::{Dataset, LabeledImages, Result, Split, find_file, read_idx_file};
 
 /// The training and test sets of a dataset.
 ///

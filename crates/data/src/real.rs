@@ -11,9 +11,7 @@ use std::fmt::{Debug, Display};
 /// assert_eq!(scale::<f64>(255), 1.0);
 /// assert_eq!(scale::<f32>(0).as_f64(), 0.0);
 /// ```
-pub trait Real:
-    num_traits::Float + Default + Debug + Display + Send + Sync + 'static
-{
+pub trait Real: num_traits::Float + Default + Debug + Display + Send + Sync + 'static {
     /// Converts an `f64` (rounding to nearest for `f32`).
     fn of(x: f64) -> Self;
     /// Converts a byte exactly.

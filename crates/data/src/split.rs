@@ -43,13 +43,21 @@ pub fn train_validation_split<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<TrainValidation> {
     let k = match holdout {
-        Holdout::Fraction(f) if (0.0..=1.0).contains(&f) => ((f * n as f64).round() as usize).min(n),
+        Holdout::Fraction(f) if (0.0..=1.0).contains(&f) => {
+            ((f * n as f64).round() as usize).min(n)
+        }
         Holdout::Fraction(f) => {
-            return Err(DataError::invalid("holdout", format!("fraction {f} is not in [0, 1]")));
+            return Err(DataError::invalid(
+                "holdout",
+                format!("fraction {f} is not in [0, 1]"),
+            ));
         }
         Holdout::Count(k) if k <= n => k,
         Holdout::Count(k) => {
-            return Err(DataError::invalid("holdout", format!("{k} examples out of {n}")));
+            return Err(DataError::invalid(
+                "holdout",
+                format!("{k} examples out of {n}"),
+            ));
         }
     };
     let mut order: Vec<usize> = (0..n).collect();

@@ -13,7 +13,7 @@ use std::path::Path;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
 
-use crate::{stats, DataError, Real, Result};
+use crate::{DataError, Real, Result, stats};
 
 /// Which statistics to fit.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,7 +67,11 @@ impl Standardizer {
     ///
     /// **Errors**: [`DataError::InvalidArgument`] if `train` is empty, holds a
     /// non-finite value, or `low >= high`.
-    pub fn fit<F: Real>(train: ArrayView2<F>, scaling: Scaling, granularity: Granularity) -> Result<Self> {
+    pub fn fit<F: Real>(
+        train: ArrayView2<F>,
+        scaling: Scaling,
+        granularity: Granularity,
+    ) -> Result<Self> {
         if train.iter().any(|v| !v.is_finite()) {
             return Err(DataError::invalid("train", "contains a non-finite value"));
         }
@@ -80,7 +84,9 @@ impl Standardizer {
     }
 
     /// Fits statistics of `pixel / 255` on the rows of `images` without
-    /// converting the whole set to floats.
+    /// converting the whole set to floats (exact integer sums). Apply the
+    /// result to `pixel / 255` values ([`crate::LabeledImages::pixels`]) or,
+    /// batch by batch, through [`crate::PixelEncoder::standardized`].
     ///
     /// ```
     /// use data::{Granularity, Scaling, Standardizer};
@@ -92,13 +98,23 @@ impl Standardizer {
     /// ```
     ///
     /// **Errors**: as [`Standardizer::fit`].
-    pub fn fit_pixels(images: ArrayView2<u8>, scaling: Scaling, granularity: Granularity) -> Result<Self> {
+    pub fn fit_pixels(
+        images: ArrayView2<u8>,
+        scaling: Scaling,
+        granularity: Granularity,
+    ) -> Result<Self> {
         let per_feature = granularity == Granularity::PerFeature;
         let pairs = match scaling {
             Scaling::ZScore => stats::byte_mean_std(images, per_feature),
             Scaling::MinMax { .. } => stats::byte_min_max(images, per_feature),
         };
-        Self::from_stats(pairs, images.ncols(), images.is_empty(), scaling, granularity)
+        Self::from_stats(
+            pairs,
+            images.ncols(),
+            images.is_empty(),
+            scaling,
+            granularity,
+        )
     }
 
     fn from_stats(
@@ -124,10 +140,16 @@ impl Standardizer {
     }
 
     fn validate(&self) -> Result<()> {
-        if let Scaling::MinMax { low, high } = self.scaling {
-            if !(low.is_finite() && high.is_finite() && low < high) {
-                return Err(DataError::invalid("range", format!("need finite low < high, got [{low}, {high}]")));
+        match self.scaling {
+            Scaling::MinMax { low, high }
+                if !(low.is_finite() && high.is_finite() && low < high) =>
+            {
+                return Err(DataError::invalid(
+                    "range",
+                    format!("need finite low < high, got [{low}, {high}]"),
+                ));
             }
+            _ => {}
         }
         let expected = match self.granularity {
             Granularity::Global => 1,
@@ -135,10 +157,19 @@ impl Standardizer {
         };
         for (what, v) in [("center", &self.center), ("spread", &self.spread)] {
             if v.len() != expected {
-                return Err(DataError::SizeMismatch { what, expected, found: v.len() });
+                return Err(DataError::SizeMismatch {
+                    what,
+                    expected,
+                    found: v.len(),
+                });
             }
         }
-        if self.center.iter().chain(&self.spread).any(|v| !v.is_finite()) {
+        if self
+            .center
+            .iter()
+            .chain(&self.spread)
+            .any(|v| !v.is_finite())
+        {
             return Err(DataError::invalid("statistics", "non-finite value"));
         }
         Ok(())
@@ -189,7 +220,11 @@ impl Standardizer {
                     (scale, -c * scale)
                 }
                 Scaling::MinMax { low, high } => {
-                    let scale = if negligible(s - c, c) { 1.0 } else { (high - low) / (s - c) };
+                    let scale = if negligible(s - c, c) {
+                        1.0
+                    } else {
+                        (high - low) / (s - c)
+                    };
                     (scale, low - c * scale)
                 }
             })

@@ -6,29 +6,40 @@ use ndarray::ArrayView2;
 
 use crate::Real;
 
-/// Mean and population standard deviation (two passes, in `f64`).
+/// Mean and population standard deviation (two passes, in `f64`, summing
+/// row by row to keep rounding small).
 pub(crate) fn mean_std<F: Real>(x: ArrayView2<F>, per_feature: bool) -> Vec<(f64, f64)> {
     let width = if per_feature { x.ncols() } else { 1 };
     let count = (x.len() / width.max(1)).max(1) as f64;
-    let slot = |j: usize| if per_feature { j } else { 0 };
     let mut mean = vec![0.0; width];
-    for row in x.rows() {
-        for (j, v) in row.iter().enumerate() {
-            mean[slot(j)] += v.as_f64();
-        }
-    }
+    accumulate(x, per_feature, &mut mean, |v, _| v);
     mean.iter_mut().for_each(|m| *m /= count);
     let mut var = vec![0.0; width];
-    for row in x.rows() {
-        for (j, v) in row.iter().enumerate() {
-            let d = v.as_f64() - mean[slot(j)];
-            var[slot(j)] += d * d;
-        }
-    }
+    accumulate(x, per_feature, &mut var, |v, j| {
+        (v - mean[j]) * (v - mean[j])
+    });
     mean.into_iter()
         .zip(var)
         .map(|(m, v)| (m, (v / count).sqrt()))
         .collect()
+}
+
+/// Adds `term(value, slot)` into `acc[slot]`, slot = column or 0.
+fn accumulate<F: Real>(
+    x: ArrayView2<F>,
+    per_feature: bool,
+    acc: &mut [f64],
+    term: impl Fn(f64, usize) -> f64,
+) {
+    for row in x.rows() {
+        if per_feature {
+            for (j, v) in row.iter().enumerate() {
+                acc[j] += term(v.as_f64(), j);
+            }
+        } else {
+            acc[0] += row.iter().map(|v| term(v.as_f64(), 0)).sum::<f64>();
+        }
+    }
 }
 
 /// Minimum and maximum.

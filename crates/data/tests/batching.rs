@@ -1,12 +1,12 @@
 //! Epoch sampling, gathering into reused buffers, and the validation split.
 
 use data::{
-    gather_rows, train_validation_split, DataError, EpochSampler, Holdout, LabeledImages, LastBatch,
-    PixelEncoder,
+    DataError, EpochSampler, Holdout, LabeledImages, LastBatch, PixelEncoder, gather_rows,
+    train_validation_split,
 };
 use ndarray::{Array2, Array3};
-use rand::rngs::StdRng;
 use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 fn epochs(sampler: &mut EpochSampler, seed: u64, count: usize) -> Vec<Vec<Vec<usize>>> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -35,12 +35,16 @@ fn every_epoch_is_a_permutation_reshuffled_deterministically() {
 
 #[test]
 fn drop_policy_skips_the_partial_batch() {
-    let mut s = EpochSampler::new(103, 10).unwrap().last_batch(LastBatch::Drop);
+    let mut s = EpochSampler::new(103, 10)
+        .unwrap()
+        .last_batch(LastBatch::Drop);
     assert_eq!(s.batches_per_epoch(), 10);
     let epoch = &epochs(&mut s, 1, 1)[0];
     assert_eq!(epoch.len(), 10);
     assert!(epoch.iter().all(|b| b.len() == 10));
-    let mut tiny = EpochSampler::new(3, 10).unwrap().last_batch(LastBatch::Drop);
+    let mut tiny = EpochSampler::new(3, 10)
+        .unwrap()
+        .last_batch(LastBatch::Drop);
     assert_eq!(epochs(&mut tiny, 1, 1)[0].len(), 0);
 }
 
@@ -62,7 +66,10 @@ fn subsampling_draws_a_fresh_distinct_subset_each_epoch() {
     for bad in [0.0, -0.5, 1.5, f64::NAN] {
         assert!(matches!(
             EpochSampler::new(10, 2).unwrap().subsample(bad),
-            Err(DataError::InvalidArgument { name: "fraction", .. })
+            Err(DataError::InvalidArgument {
+                name: "fraction",
+                ..
+            })
         ));
     }
 }
@@ -71,13 +78,17 @@ fn subsampling_draws_a_fresh_distinct_subset_each_epoch() {
 fn zero_batch_size_is_an_error() {
     assert!(matches!(
         EpochSampler::new(10, 0),
-        Err(DataError::InvalidArgument { name: "batch_size", .. })
+        Err(DataError::InvalidArgument {
+            name: "batch_size",
+            ..
+        })
     ));
 }
 
 #[test]
 fn sampler_over_a_split_yields_only_its_indices() {
-    let split = train_validation_split(50, Holdout::Count(10), &mut StdRng::seed_from_u64(0)).unwrap();
+    let split =
+        train_validation_split(50, Holdout::Count(10), &mut StdRng::seed_from_u64(0)).unwrap();
     let mut s = EpochSampler::over(split.train.clone(), 7).unwrap();
     let mut seen = epochs(&mut s, 0, 1)[0].concat();
     seen.sort_unstable();
@@ -104,7 +115,11 @@ fn gather_encodes_rows_and_labels_into_reused_buffers() {
     set.gather(&[0, 2, 5], &encoder, &mut x, &mut y).unwrap();
     assert_eq!(x.as_ptr(), ptr, "same-shape batches reuse the buffer");
     set.gather(&[3], &encoder, &mut x, &mut y).unwrap();
-    assert_eq!((x.dim(), x.as_ptr()), ((1, 6), ptr), "a smaller batch keeps the allocation");
+    assert_eq!(
+        (x.dim(), x.as_ptr()),
+        ((1, 6), ptr),
+        "a smaller batch keeps the allocation"
+    );
     assert_eq!(y, vec![3]);
 }
 
@@ -114,23 +129,33 @@ fn gather_refuses_bad_indices() {
     let err = images()
         .gather(&[1, 6], &PixelEncoder::unit(), &mut x, &mut y)
         .unwrap_err();
-    assert!(matches!(err, DataError::IndexOutOfRange { index: 6, len: 6 }));
+    assert!(matches!(
+        err,
+        DataError::IndexOutOfRange { index: 6, len: 6 }
+    ));
     let mut out = Array2::<f64>::zeros((0, 0));
     let err = gather_rows(Array2::<f64>::zeros((2, 2)).view(), &[2], &mut out).unwrap_err();
-    assert!(matches!(err, DataError::IndexOutOfRange { index: 2, len: 2 }));
+    assert!(matches!(
+        err,
+        DataError::IndexOutOfRange { index: 2, len: 2 }
+    ));
 }
 
 #[test]
 fn validation_split_is_a_seeded_partition() {
-    let split = train_validation_split(100, Holdout::Fraction(0.25), &mut StdRng::seed_from_u64(5)).unwrap();
+    let split = train_validation_split(100, Holdout::Fraction(0.25), &mut StdRng::seed_from_u64(5))
+        .unwrap();
     assert_eq!(split.validation.len(), 25);
     let mut all = [split.train.clone(), split.validation.clone()].concat();
     all.sort_unstable();
     assert_eq!(all, (0..100).collect::<Vec<_>>());
-    let other = train_validation_split(100, Holdout::Fraction(0.25), &mut StdRng::seed_from_u64(6)).unwrap();
+    let other = train_validation_split(100, Holdout::Fraction(0.25), &mut StdRng::seed_from_u64(6))
+        .unwrap();
     assert_ne!(split, other);
     assert!(train_validation_split(10, Holdout::Count(11), &mut StdRng::seed_from_u64(0)).is_err());
-    assert!(train_validation_split(10, Holdout::Fraction(1.5), &mut StdRng::seed_from_u64(0)).is_err());
+    assert!(
+        train_validation_split(10, Holdout::Fraction(1.5), &mut StdRng::seed_from_u64(0)).is_err()
+    );
 }
 
 #[test]

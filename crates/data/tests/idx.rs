@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use data::{read_idx, read_idx_file, write_idx, Compression, DataError, IdxArray, LabeledImages};
+use data::{Compression, DataError, IdxArray, LabeledImages, read_idx, read_idx_file, write_idx};
 use flate2::write::GzEncoder;
 
 fn idx(dims: &[usize], data: &[u8]) -> Vec<u8> {
@@ -42,7 +42,15 @@ fn wrong_magic() {
     let mut bytes = idx(&[2], &[1, 2]);
     bytes[1] = 1;
     let err = read_idx(&bytes[..], 1).unwrap_err();
-    assert!(matches!(err, DataError::BadMagic { found: [0, 1, 8, 1] }), "{err}");
+    assert!(
+        matches!(
+            err,
+            DataError::BadMagic {
+                found: [0, 1, 8, 1]
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -50,14 +58,23 @@ fn unsupported_element_type() {
     let mut bytes = idx(&[2], &[1, 2]);
     bytes[2] = 0x0d; // float
     let err = read_idx(&bytes[..], 1).unwrap_err();
-    assert!(matches!(err, DataError::UnsupportedElementType { code: 0x0d }));
+    assert!(matches!(
+        err,
+        DataError::UnsupportedElementType { code: 0x0d }
+    ));
 }
 
 #[test]
 fn dimension_count_disagrees_with_the_caller() {
     let bytes = idx(&[1, 2, 2], &[0; 4]);
     let err = read_idx(&bytes[..], 1).unwrap_err();
-    assert!(matches!(err, DataError::DimensionCount { expected: 1, found: 3 }));
+    assert!(matches!(
+        err,
+        DataError::DimensionCount {
+            expected: 1,
+            found: 3
+        }
+    ));
 }
 
 #[test]
@@ -74,11 +91,29 @@ fn overflowing_sizes() {
 fn truncated_header_and_payload() {
     let bytes = idx(&[3, 4], &[9; 12]);
     let err = read_idx(&bytes[..6], 2).unwrap_err();
-    assert!(matches!(err, DataError::TruncatedHeader { expected: 12, found: 6 }));
+    assert!(matches!(
+        err,
+        DataError::TruncatedHeader {
+            expected: 12,
+            found: 6
+        }
+    ));
     let err = read_idx(&bytes[..2], 2).unwrap_err();
-    assert!(matches!(err, DataError::TruncatedHeader { expected: 4, found: 2 }));
+    assert!(matches!(
+        err,
+        DataError::TruncatedHeader {
+            expected: 4,
+            found: 2
+        }
+    ));
     let err = read_idx(&bytes[..bytes.len() - 1], 2).unwrap_err();
-    assert!(matches!(err, DataError::TruncatedPayload { expected: 12, found: 11 }));
+    assert!(matches!(
+        err,
+        DataError::TruncatedPayload {
+            expected: 12,
+            found: 11
+        }
+    ));
 }
 
 #[test]
@@ -96,7 +131,13 @@ fn corrupt_gzip() {
     let good = gzip(&idx(&[4], &[1, 2, 3, 4]));
     // Truncated stream.
     let err = read_idx(&good[..good.len() - 6], 1).unwrap_err();
-    assert!(matches!(err, DataError::Gzip { .. } | DataError::TruncatedPayload { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            DataError::Gzip { .. } | DataError::TruncatedPayload { .. }
+        ),
+        "{err}"
+    );
     // Bad CRC (last 8 bytes are CRC32 and size).
     let mut bad_crc = good.clone();
     let n = bad_crc.len();
@@ -122,7 +163,10 @@ fn gzip_bomb_header_does_not_allocate() {
     bytes.extend_from_slice(&u32::MAX.to_be_bytes());
     bytes.extend_from_slice(&[7; 8]);
     let err = read_idx(&gzip(&bytes)[..], 1).unwrap_err();
-    assert!(matches!(err, DataError::TruncatedPayload { found: 8, .. }), "{err}");
+    assert!(
+        matches!(err, DataError::TruncatedPayload { found: 8, .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -130,7 +174,13 @@ fn image_and_label_counts_must_agree() {
     let images = IdxArray::new(vec![3, 2, 2], vec![0; 12]).unwrap();
     let labels = IdxArray::new(vec![2], vec![1, 2]).unwrap();
     let err = LabeledImages::from_idx(images, labels).unwrap_err();
-    assert!(matches!(err, DataError::CountMismatch { images: 3, labels: 2 }));
+    assert!(matches!(
+        err,
+        DataError::CountMismatch {
+            images: 3,
+            labels: 2
+        }
+    ));
 }
 
 #[test]
@@ -138,7 +188,14 @@ fn labels_must_be_digits() {
     let images = IdxArray::new(vec![3, 1, 1], vec![0; 3]).unwrap();
     let labels = IdxArray::new(vec![3], vec![9, 0, 12]).unwrap();
     let err = LabeledImages::from_idx(images, labels).unwrap_err();
-    assert!(matches!(err, DataError::LabelOutOfRange { index: 2, label: 12, classes: 10 }));
+    assert!(matches!(
+        err,
+        DataError::LabelOutOfRange {
+            index: 2,
+            label: 12,
+            classes: 10
+        }
+    ));
 }
 
 #[test]
@@ -150,7 +207,13 @@ fn file_errors_name_the_file() {
     std::fs::write(&path, &bytes).unwrap();
     let err = read_idx_file(&path, 1).unwrap_err();
     assert!(err.to_string().contains("broken-idx1-ubyte"), "{err}");
-    assert!(matches!(err.root(), DataError::TruncatedPayload { expected: 3, found: 2 }));
+    assert!(matches!(
+        err.root(),
+        DataError::TruncatedPayload {
+            expected: 3,
+            found: 2
+        }
+    ));
 }
 
 #[test]
@@ -162,11 +225,21 @@ fn files_read_raw_and_gz() {
     write_idx(&mut f, &[2, 2], &[1, 2, 3, 4], Compression::None).unwrap();
     let f = std::fs::File::create(&gz).unwrap();
     write_idx(f, &[2, 2], &[1, 2, 3, 4], Compression::Gzip).unwrap();
-    assert_eq!(read_idx_file(&raw, 2).unwrap(), read_idx_file(&gz, 2).unwrap());
+    assert_eq!(
+        read_idx_file(&raw, 2).unwrap(),
+        read_idx_file(&gz, 2).unwrap()
+    );
 }
 
 #[test]
 fn writer_refuses_inconsistent_sizes() {
     let err = write_idx(Vec::new(), &[2, 2], &[0; 3], Compression::None).unwrap_err();
-    assert!(matches!(err, DataError::SizeMismatch { expected: 4, found: 3, .. }));
+    assert!(matches!(
+        err,
+        DataError::SizeMismatch {
+            expected: 4,
+            found: 3,
+            ..
+        }
+    ));
 }

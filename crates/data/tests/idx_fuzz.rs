@@ -6,7 +6,7 @@ mod common;
 use std::io::{Read, Write};
 use std::sync::OnceLock;
 
-use data::{find_file, read_idx, Dataset, FileKind};
+use data::{Dataset, FileKind, find_file, read_idx};
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use proptest::prelude::*;
@@ -22,13 +22,19 @@ fn samples() -> &'static [Vec<u8>; 2] {
             let file = std::fs::File::open(&path).unwrap();
             let mut bytes = Vec::new();
             if path.extension().is_some_and(|e| e == "gz") {
-                MultiGzDecoder::new(file).take(keep as u64).read_to_end(&mut bytes).unwrap();
+                MultiGzDecoder::new(file)
+                    .take(keep as u64)
+                    .read_to_end(&mut bytes)
+                    .unwrap();
             } else {
                 file.take(keep as u64).read_to_end(&mut bytes).unwrap();
             }
             bytes
         };
-        [read(FileKind::TestLabels, usize::MAX), read(FileKind::TestImages, 16 + 100 * 784)]
+        [
+            read(FileKind::TestLabels, usize::MAX),
+            read(FileKind::TestImages, 16 + 100 * 784),
+        ]
     })
 }
 

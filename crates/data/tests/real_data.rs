@@ -9,8 +9,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use data::{
-    find_file, load, verify_file, Dataset, FileKind, Granularity, PixelEncoder, Scaling, Splits,
-    Standardizer,
+    Dataset, FileKind, Granularity, PixelEncoder, Scaling, Splits, Standardizer, find_file, load,
+    verify_file,
 };
 use flate2::read::MultiGzDecoder;
 use ndarray::Array2;
@@ -67,8 +67,16 @@ fn mnist_pixel_statistics() {
     // The float path agrees with the exact byte path.
     let floats = train.pixels::<f64>();
     let f = Standardizer::fit(floats.view(), Scaling::ZScore, Granularity::Global).unwrap();
-    assert!((f.mean().unwrap()[0] - mean).abs() < 1e-12);
-    assert!((f.std().unwrap()[0] - std).abs() < 1e-12);
+    assert!(
+        (f.mean().unwrap()[0] - mean).abs() < 1e-12,
+        "{} vs {mean}",
+        f.mean().unwrap()[0]
+    );
+    assert!(
+        (f.std().unwrap()[0] - std).abs() < 1e-12,
+        "{} vs {std}",
+        f.std().unwrap()[0]
+    );
 }
 
 #[test]
@@ -81,7 +89,11 @@ fn standardized_minibatches_have_zero_mean_unit_std() {
     train.gather(&all, &encoder, &mut x, &mut y).unwrap();
     let n = x.len() as f64;
     let mean = x.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-    let var = x.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n;
+    let var = x
+        .iter()
+        .map(|&v| (f64::from(v) - mean).powi(2))
+        .sum::<f64>()
+        / n;
     assert!(mean.abs() < 1e-5, "mean {mean}");
     assert!((var.sqrt() - 1.0).abs() < 1e-5, "std {}", var.sqrt());
     assert_eq!(y[..3], [5, 0, 4]);

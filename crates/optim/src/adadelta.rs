@@ -172,6 +172,6 @@ fn kernel<T: Float, D: Decay<T>>(
         let std = (*v + k.eps).sqrt();
         let delta = (*u + k.eps).sqrt() / std * g;
         *u = *u * k.rho + k.one_minus_rho * delta * delta;
-        *p = *p + k.neg_lr * delta;
+        *p += k.neg_lr * delta;
     }
 }

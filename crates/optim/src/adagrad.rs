@@ -157,7 +157,7 @@ impl Rule for AdagradRule {
 fn kernel<T: Float, D: Decay<T>>(d: D, neg_clr: T, eps: T, param: &mut [T], grad: &[T], sum: &mut [T]) {
     for ((p, &g), s) in param.iter_mut().zip(grad).zip(sum.iter_mut()) {
         let g = d.grad(*p, g);
-        *s = *s + g * g;
-        *p = *p + neg_clr * g / (s.sqrt() + eps);
+        *s += g * g;
+        *p += neg_clr * g / (s.sqrt() + eps);
     }
 }

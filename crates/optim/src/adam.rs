@@ -281,8 +281,8 @@ mod tests {
             };
             rule.update(ctx, &mut p, &[g], &mut bufs, &mut []);
         }
-        // v₂ = 0.999·0.001 < v̂ = 0.001
-        assert_eq!(bufs[2][0], 0.001 * 1.0 * 1.0);
+        // v₁ = (1 − β₂)·1·1 = v̂; v₂ = β₂·v₁ < v̂
+        assert_eq!(bufs[2][0], (1.0 - 0.999) * 1.0 * 1.0);
         assert!(bufs[1][0] < bufs[2][0]);
     }
 }

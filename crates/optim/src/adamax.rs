@@ -174,6 +174,6 @@ fn kernel<T: Float, D: Decay<T>>(
         let g = d.grad(*p, g);
         *m = k.lerp.apply(*m, g);
         *u = maximum(*u * k.beta2, g.abs() + k.eps);
-        *p = *p + k.neg_clr * *m / *u;
+        *p += k.neg_clr * *m / *u;
     }
 }

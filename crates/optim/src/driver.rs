@@ -148,7 +148,7 @@ impl<R: Rule, T: Float> Driver<R, T> {
     /// let mut opt = AdamConfig::default().build::<f64>()?;
     /// let (mut w, g) = (array![1.0], array![2.0]);
     /// opt.step(&mut [ParamMut::new("w", w.view_mut(), g.view())])?;
-    /// assert_eq!(opt.buffer("w", "exp_avg").unwrap()[0], 0.1 * 2.0);
+    /// assert_eq!(opt.buffer("w", "exp_avg").unwrap()[0], (1.0 - 0.9) * 2.0);
     /// assert!(opt.buffer("w", "max_exp_avg_sq").is_none());
     /// # Ok::<(), optim::OptimError>(())
     /// ```

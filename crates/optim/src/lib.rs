@@ -1,3 +1,91 @@
-//! Optimizers that work on plain `ndarray` parameters and gradients.
+//! Optimizers, learning-rate schedules, gradient clipping, stopping criteria
+//! and constraints on plain `ndarray` parameters and gradients.
 //!
-//! Work in progress: arrives with the `optim` issue.
+//! `optim` sees only arrays: any project that can produce gradients can use
+//! it. Every optimizer follows PyTorch's `torch.optim` single-tensor
+//! implementation operation for operation, with PyTorch's defaults and
+//! hyperparameter names; every schedule follows `torch.optim.lr_scheduler`.
+//!
+//! ```
+//! use ndarray::array;
+//! use optim::{AdamWConfig, CosineAnnealingLr, Optimizer, ParamGroup, ParamMut, clip_grad_norm,
+//!             NonFinite, NormType};
+//!
+//! let mut opt = AdamWConfig::default()
+//!     .lr(1e-2)
+//!     .group(ParamGroup::matching(|name| name.ends_with(".bias")).weight_decay(0.0))
+//!     .build::<f32>()?;
+//! let schedule = CosineAnnealingLr::new(100, 0.0)?;
+//! let (mut w, mut b) = (array![[0.5_f32, -0.5]], array![0.0_f32]);
+//! for step in 0..100 {
+//!     // gradients of ½‖w‖² + ½(b − 1)², clipped to norm 1
+//!     let mut grads = [w.clone().into_dyn(), (&b - 1.0).into_dyn()];
+//!     clip_grad_norm(&mut grads, 1.0, NormType::L2, NonFinite::Error)?;
+//!     opt.apply_schedule(&schedule, step)?;
+//!     opt.step(&mut [
+//!         ParamMut::new("fc.weight", w.view_mut(), grads[0].view()),
+//!         ParamMut::new("fc.bias", b.view_mut(), grads[1].view()),
+//!     ])?;
+//! }
+//! assert!(w.iter().all(|v| v.abs() < 0.1) && (b[0] - 0.6).abs() < 0.4);
+//! # Ok::<(), optim::OptimError>(())
+//! ```
+
+mod adadelta;
+mod adagrad;
+mod adam;
+mod adamax;
+mod adamw;
+mod check;
+mod clip;
+mod config;
+mod constraint;
+mod driver;
+mod error;
+mod float;
+mod group;
+mod nadam;
+mod newton;
+mod optimizer;
+mod param;
+mod radam;
+mod random_search;
+mod rmsprop;
+mod rule;
+mod schedule;
+mod sgd;
+mod state;
+mod stopping;
+
+pub use adadelta::{Adadelta, AdadeltaConfig, AdadeltaRule};
+pub use adagrad::{Adagrad, AdagradConfig, AdagradRule};
+pub use adam::{Adam, AdamConfig, AdamRule};
+pub use adamax::{Adamax, AdamaxConfig, AdamaxRule};
+pub use adamw::{AdamW, AdamWConfig, AdamWRule};
+pub use clip::{NonFinite, NormType, clip_grad_norm, clip_grad_value, grad_norm};
+pub use config::Config;
+pub use constraint::{Barrier, BoxBounds, ExpBarrier, LogBarrier, Side};
+pub use driver::Driver;
+pub use error::{BufferProblem, OptimError, Result};
+pub use float::{Dtype, Float};
+pub use group::{Group, ParamGroup};
+pub use nadam::{NAdam, NAdamConfig, NAdamRule};
+pub use newton::{Newton, NewtonReport, NewtonStop};
+pub use optimizer::{Optimizer, OptimizerKind};
+pub use param::ParamMut;
+pub use radam::{RAdam, RAdamConfig, RAdamRule};
+pub use random_search::{RandomSearch, RandomSearchReport};
+pub use rmsprop::{RmsProp, RmsPropConfig, RmsPropRule};
+pub use rule::{BufferSpec, DecayMode, Rule, StepCtx};
+pub use schedule::{
+    Anneal, BoldDriver, BoldDriverAction, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts,
+    CyclicConfig, CyclicLr, CyclicMode, ExponentialLr, LinearLr, MultiStepLr, OneCycleConfig,
+    OneCycleLr, PlateauConfig, PlateauMode, PolynomialLr, ReduceLrOnPlateau, Schedule, SequentialLr,
+    StepLr, ThresholdMode, batch_scaled_lr, batch_scaled_lr_from,
+};
+pub use sgd::{Momentum, Sgd, SgdConfig, SgdRule};
+pub use state::{F64Bits, Hyperparameters, OptimizerState, ParamState};
+pub use stopping::{
+    AnyOf, Clock, Convergence, CostBelow, Criterion, Divergence, Goal, ManualClock, MaxIterations,
+    MetricThreshold, Observation, StopReason, SystemClock, TimeBudget,
+};

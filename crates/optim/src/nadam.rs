@@ -178,7 +178,7 @@ impl Rule for NAdamRule {
         let [mu_product] = scalars else {
             unreachable!("NAdam has one scalar")
         };
-        *mu_product = *mu_product * T::of(mu);
+        *mu_product *= T::of(mu);
         let mu_product = mu_product.as_f64();
         let mu_product_next = mu_product * mu_next;
         let k = Scalars {

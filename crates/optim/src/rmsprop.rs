@@ -218,14 +218,14 @@ fn kernel<T: Float, D: Decay<T>>(k: Scalars<T>, d: D, param: &mut [T], grad: &[T
         (None, None) => {
             for ((p, &g), v) in zipped {
                 let g = second_moment(*p, g, v);
-                *p = *p + k.neg_lr * g / (v.sqrt() + k.eps);
+                *p += k.neg_lr * g / (v.sqrt() + k.eps);
             }
         }
         (Some(b), None) => {
             for (((p, &g), v), b) in zipped.zip(b.iter_mut()) {
                 let g = second_moment(*p, g, v);
                 *b = *b * k.momentum + g / (v.sqrt() + k.eps);
-                *p = *p + k.neg_lr * *b;
+                *p += k.neg_lr * *b;
             }
         }
         (None, Some(ga)) => {
@@ -233,7 +233,7 @@ fn kernel<T: Float, D: Decay<T>>(k: Scalars<T>, d: D, param: &mut [T], grad: &[T
                 let g = second_moment(*p, g, v);
                 *ga = k.lerp.apply(*ga, g);
                 let avg = (*v + -*ga * *ga).sqrt() + k.eps;
-                *p = *p + k.neg_lr * g / avg;
+                *p += k.neg_lr * g / avg;
             }
         }
         (Some(b), Some(ga)) => {
@@ -242,7 +242,7 @@ fn kernel<T: Float, D: Decay<T>>(k: Scalars<T>, d: D, param: &mut [T], grad: &[T
                 *ga = k.lerp.apply(*ga, g);
                 let avg = (*v + -*ga * *ga).sqrt() + k.eps;
                 *b = *b * k.momentum + g / avg;
-                *p = *p + k.neg_lr * *b;
+                *p += k.neg_lr * *b;
             }
         }
     }

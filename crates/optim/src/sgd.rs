@@ -224,7 +224,7 @@ fn sgd<T: Float, D: Decay<T>>(
                 let g = d.grad(*p, g);
                 *b = if first { g } else { *b * mu + one_minus_damp * g };
                 let step = if nesterov { g + mu * *b } else { *b };
-                *p = *p + neg_lr * step;
+                *p += neg_lr * step;
             }
         }
         _ => unreachable!("SGD has at most one buffer"),
@@ -253,8 +253,9 @@ mod tests {
 
     #[test]
     fn hand_computed_steps() {
-        // GD on θ²: θ ← θ − 0.1·2θ = 0.8θ.
-        assert_eq!(run(Momentum::None, 0.0, 2).0, 0.8 * 0.8);
+        // GD on θ²: θ ← θ + (−0.1)·2θ, twice (PyTorch's add_(g, alpha=−lr)).
+        let once = 1.0 + -0.1 * 2.0;
+        assert_eq!(run(Momentum::None, 0.0, 2).0, once + -0.1 * (2.0 * once));
         // Weight decay 0.5: g = 2θ + 0.5θ, θ ← 0.75θ.
         assert_eq!(run(Momentum::None, 0.5, 1).0, 1.0 + -0.1 * (2.0 + 0.5));
         // Dampening is skipped on the first step: b₁ = g₁ = 2.

@@ -130,7 +130,8 @@ impl<T: Float> Tape<T> {
         self.unary_op(x, |v| v * c, Op::MulScalar(x, c))
     }
 
-    /// `c^x` for a scalar base `c > 0`. Backward: `∂x = g·cˣ·ln c`.
+    /// `c^x` for a scalar base `c` (PyTorch's `pow(c, x)`).
+    /// Backward: `∂x = g·cˣ·ln c`; for `c = 0`, 0 where `x >= 0` (as PyTorch).
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -142,7 +143,8 @@ impl<T: Float> Tape<T> {
         self.unary_op(x, |v| c.powf(v), Op::ScalarPow(x, c))
     }
 
-    /// `xⁿ` for an integer `n`. Backward: `∂x = g·n·xⁿ⁻¹`.
+    /// `xⁿ` for an integer `n`. Backward: `∂x = g·n·xⁿ⁻¹`, and 0 for `n = 0`
+    /// (as PyTorch, so `x = 0` gives 0, not `0·0⁻¹ = NaN`).
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -155,7 +157,7 @@ impl<T: Float> Tape<T> {
     }
 
     /// `xᵖ` for a real `p` (PyTorch's `pow` with a float exponent).
-    /// Backward: `∂x = g·p·xᵖ⁻¹`.
+    /// Backward: `∂x = g·p·xᵖ⁻¹`, and 0 for `p = 0` (as PyTorch).
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -217,6 +219,15 @@ pub(crate) fn binary_backward<T: Float>(
     }
 }
 
+/// Whether `op` is `x⁰`, whose gradient PyTorch defines as 0 everywhere.
+fn is_zero_exponent<T: Float>(op: &Op<T>) -> bool {
+    match *op {
+        Op::Powi(_, n) => n == 0,
+        Op::Powf(_, p) => p == T::zero(),
+        _ => false,
+    }
+}
+
 /// Backward of the one-input arithmetic ops.
 pub(crate) fn unary_backward<T: Float>(
     tape: &Tape<T>,
@@ -229,17 +240,37 @@ pub(crate) fn unary_backward<T: Float>(
         Op::Neg(x) => acc_map(slots, x, g, tape.value(x), |g, _| -g),
         Op::AddScalar(x) => acc_map(slots, x, g, tape.value(x), |g, _| g),
         Op::MulScalar(x, c) => acc_map(slots, x, g, tape.value(x), |g, _| g * c),
+        Op::ScalarPow(x, c) if c == T::zero() => {
+            // PyTorch: 0ˣ has gradient 0 where x >= 0 (not 0·ln 0 = NaN)
+            acc_map(slots, x, g, tape.value(x), |g, v| {
+                if v >= T::zero() {
+                    T::zero()
+                } else {
+                    g * (c.powf(v) * c.ln())
+                }
+            })
+        }
         Op::ScalarPow(x, c) => {
             let ln_c = c.ln();
-            acc_map(slots, x, g, out, |g, o| g * o * ln_c)
+            acc_map(slots, x, g, out, |g, o| g * (o * ln_c))
+        }
+        Op::Powi(x, _) | Op::Powf(x, _) if is_zero_exponent(op) => {
+            acc_map(slots, x, g, tape.value(x), |_, _| T::zero())
         }
         Op::Powi(x, n) => {
             let nt = T::of(f64::from(n));
-            acc_map(slots, x, g, tape.value(x), |g, v| g * nt * v.powi(n - 1))
+            match n.checked_sub(1) {
+                Some(m) => acc_map(slots, x, g, tape.value(x), |g, v| g * (nt * v.powi(m))),
+                None => {
+                    let m = T::of(f64::from(n) - 1.0);
+                    acc_map(slots, x, g, tape.value(x), |g, v| g * (nt * v.powf(m)))
+                }
+            }
         }
-        Op::Powf(x, p) => acc_map(slots, x, g, tape.value(x), |g, v| {
-            g * p * v.powf(p - T::one())
-        }),
+        Op::Powf(x, p) => {
+            let m = p - T::one();
+            acc_map(slots, x, g, tape.value(x), |g, v| g * (p * v.powf(m)))
+        }
         _ => unreachable!("arith::unary_backward on {op:?}"),
     }
 }

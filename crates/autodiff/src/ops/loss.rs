@@ -3,11 +3,15 @@
 
 use ndarray::{Array, Dimension};
 
+use crate::broadcast::broadcast_shape;
 use crate::{Float, Tape, Var};
 
 impl<T: Float> Tape<T> {
     /// Mean squared error `mean((pred - target)²)`, PyTorch's `F.mse_loss`
-    /// with mean reduction. Composed from `sub`, `mul` and `mean`.
+    /// with mean reduction. Composed from `sub`, `mul` and `mean`; `target`
+    /// may broadcast against `pred`.
+    ///
+    /// **Panics** naming both shapes if they cannot broadcast.
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -17,13 +21,17 @@ impl<T: Float> Tape<T> {
     /// assert_eq!(tape.scalar(loss), 2.5);
     /// ```
     pub fn mse(&mut self, pred: Var, target: Var) -> Var {
+        broadcast_shape("mse", self.shape(pred), self.shape(target));
         let d = self.sub(pred, target);
         let sq = self.mul(d, d);
         self.mean(sq)
     }
 
     /// `x ⊙ mask` for a constant `mask` (no gradient flows to it): the
-    /// building block of dropout. Backward: `∂x = g ⊙ mask`.
+    /// building block of dropout. Backward: `∂x = g ⊙ mask`. `mask` may
+    /// broadcast against `x`.
+    ///
+    /// **Panics** naming both shapes if they cannot broadcast.
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -32,6 +40,7 @@ impl<T: Float> Tape<T> {
     /// assert_eq!(tape.value(y), &ndarray::array![0.0, 4.0].into_dyn());
     /// ```
     pub fn mask<D: Dimension>(&mut self, x: Var, mask: Array<T, D>) -> Var {
+        broadcast_shape("mask", self.shape(x), mask.shape());
         let m = self.constant(mask);
         self.mul(x, m)
     }

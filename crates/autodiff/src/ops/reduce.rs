@@ -84,7 +84,8 @@ impl<T: Float> Tape<T> {
         self.push_op(out, Op::SumAxis { x, axis, keepdim })
     }
 
-    /// Mean of all elements (a 0-d value), composed as `sum · 1/n`.
+    /// Mean of all elements (a 0-d value), composed as `sum · 1/n`; NaN for
+    /// an empty value (0/0), as PyTorch.
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -99,7 +100,9 @@ impl<T: Float> Tape<T> {
     }
 
     /// Mean along `axis` (PyTorch's `mean(dim, keepdim)`), composed as
-    /// `sum_axis · 1/n`.
+    /// `sum_axis · 1/n`; NaN along an empty axis (0/0), as PyTorch.
+    ///
+    /// **Panics** if `axis` is out of range for the value's shape.
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -108,8 +111,13 @@ impl<T: Float> Tape<T> {
     /// assert_eq!(tape.value(m), &ndarray::array![3.0, 5.0].into_dyn());
     /// ```
     pub fn mean_axis(&mut self, x: Var, axis: usize, keepdim: bool) -> Var {
+        let shape = self.shape(x);
+        assert!(
+            axis < shape.len(),
+            "mean_axis: axis {axis} out of range for shape {shape:?}"
+        );
+        let n = shape[axis];
         let s = self.sum_axis(x, axis, keepdim);
-        let n = self.shape(x)[axis];
         self.mul_scalar(s, T::one() / T::of(n as f64))
     }
 }

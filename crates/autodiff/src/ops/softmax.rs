@@ -1,6 +1,6 @@
 //! Softmax, log-softmax and the fused softmax cross-entropy.
 
-use ndarray::{ArrayD, ArrayView1, ArrayViewMut1, Axis, Zip};
+use ndarray::{ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Zip};
 
 use crate::gradients::GradSlots;
 use crate::op::Op;
@@ -22,16 +22,44 @@ fn softmax_lane<T: Float>(x: ArrayView1<'_, T>, mut out: ArrayViewMut1<'_, T>) {
         .for_each(|o, &v| *o = (v - m).exp() / s);
 }
 
-fn last_axis(op: &str, shape: &[usize]) -> usize {
+/// `a` as an array with at least one axis: a 0-d value is one lane of length
+/// 1 along axis 0, as PyTorch treats `dim=0` or `dim=-1` of a 0-d tensor.
+fn lanes<T>(a: &ArrayD<T>) -> ArrayViewD<'_, T> {
+    let v = a.view();
+    if v.ndim() == 0 {
+        v.insert_axis(Axis(0))
+    } else {
+        v
+    }
+}
+
+/// Mutable version of [`lanes`].
+fn lanes_mut<T>(a: &mut ArrayD<T>) -> ArrayViewMutD<'_, T> {
+    let v = a.view_mut();
+    if v.ndim() == 0 {
+        v.insert_axis(Axis(0))
+    } else {
+        v
+    }
+}
+
+/// The last axis (0 for a 0-d value).
+fn last_axis(shape: &[usize]) -> usize {
+    shape.len().saturating_sub(1)
+}
+
+/// **Panics** naming `op` and the shape if `axis` is out of range (axis 0 is
+/// allowed on a 0-d value).
+fn check_axis(op: &str, axis: usize, shape: &[usize]) {
     assert!(
-        !shape.is_empty(),
-        "{op}: needs at least one axis, got a 0-d value"
+        axis < shape.len().max(1),
+        "{op}: axis {axis} out of range for shape {shape:?}"
     );
-    shape.len() - 1
 }
 
 impl<T: Float> Tape<T> {
-    /// Softmax along the last axis (PyTorch's `softmax(x, dim=-1)`).
+    /// Softmax along the last axis (PyTorch's `softmax(x, dim=-1)`; a 0-d
+    /// value is one lane, so its softmax is 1).
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -40,12 +68,14 @@ impl<T: Float> Tape<T> {
     /// assert_eq!(tape.value(p), &ndarray::array![[0.5, 0.5]].into_dyn());
     /// ```
     pub fn softmax(&mut self, x: Var) -> Var {
-        let axis = last_axis("softmax", self.shape(x));
+        let axis = last_axis(self.shape(x));
         self.softmax_axis(x, axis)
     }
 
     /// Softmax along `axis`, computed stably (max subtracted).
     /// Backward: `∂x = s ⊙ (g - Σ_axis g⊙s)`.
+    ///
+    /// **Panics** if `axis` is out of range for the value's shape.
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -55,18 +85,16 @@ impl<T: Float> Tape<T> {
     /// ```
     pub fn softmax_axis(&mut self, x: Var, axis: usize) -> Var {
         let shape = self.shape(x).to_vec();
-        assert!(
-            axis < shape.len(),
-            "softmax: axis {axis} out of range for shape {shape:?}"
-        );
+        check_axis("softmax", axis, &shape);
         let mut out = self.pool.take(&shape);
-        Zip::from(out.lanes_mut(Axis(axis)))
-            .and(self.value(x).lanes(Axis(axis)))
+        Zip::from(lanes_mut(&mut out).lanes_mut(Axis(axis)))
+            .and(lanes(self.value(x)).lanes(Axis(axis)))
             .for_each(|o, x| softmax_lane(x, o));
         self.push_op(out, Op::Softmax(x, axis))
     }
 
-    /// Log-softmax along the last axis (PyTorch's `log_softmax(x, dim=-1)`).
+    /// Log-softmax along the last axis (PyTorch's `log_softmax(x, dim=-1)`;
+    /// a 0-d value is one lane, so its log-softmax is 0).
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -75,12 +103,14 @@ impl<T: Float> Tape<T> {
     /// assert!((tape.value(l)[[0]] + 2f64.ln()).abs() < 1e-15);
     /// ```
     pub fn log_softmax(&mut self, x: Var) -> Var {
-        let axis = last_axis("log_softmax", self.shape(x));
+        let axis = last_axis(self.shape(x));
         self.log_softmax_axis(x, axis)
     }
 
     /// Log-softmax along `axis`: `x - logsumexp(x)`, stable for huge inputs.
     /// Backward: `∂x = g - exp(out) ⊙ Σ_axis g`.
+    ///
+    /// **Panics** if `axis` is out of range for the value's shape.
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f32>::new();
@@ -90,13 +120,10 @@ impl<T: Float> Tape<T> {
     /// ```
     pub fn log_softmax_axis(&mut self, x: Var, axis: usize) -> Var {
         let shape = self.shape(x).to_vec();
-        assert!(
-            axis < shape.len(),
-            "log_softmax: axis {axis} out of range for shape {shape:?}"
-        );
+        check_axis("log_softmax", axis, &shape);
         let mut out = self.pool.take(&shape);
-        Zip::from(out.lanes_mut(Axis(axis)))
-            .and(self.value(x).lanes(Axis(axis)))
+        Zip::from(lanes_mut(&mut out).lanes_mut(Axis(axis)))
+            .and(lanes(self.value(x)).lanes(Axis(axis)))
             .for_each(|mut o, x| {
                 let (m, s) = max_and_sum_exp(&x);
                 let ln_s = s.ln();
@@ -109,8 +136,10 @@ impl<T: Float> Tape<T> {
 
     /// Mean softmax cross-entropy of `logits` (batch×classes) against integer
     /// class `labels`: PyTorch's `F.cross_entropy(logits, labels)` with mean
-    /// reduction. Fused and stable (log-sum-exp). Backward:
-    /// `∂logits = g·(softmax(logits) - onehot(labels)) / batch`.
+    /// reduction. Fused and stable (log-sum-exp), computed as PyTorch does:
+    /// `-mean_i log_softmax(logits)[i, labels[i]]`, an empty batch giving NaN.
+    /// Backward: `∂logits = g·(softmax(logits) - onehot(labels)) / batch`, with
+    /// `softmax = exp(log_softmax)`.
     ///
     /// **Panics** if `logits` is not 2-D, the label count differs from the
     /// batch size, or a label is not below the number of classes.
@@ -140,13 +169,14 @@ impl<T: Float> Tape<T> {
                 .into_dimensionality::<ndarray::Ix1>()
                 .expect("row of 2-D logits");
             let (m, s) = max_and_sum_exp(&x);
-            total += s.ln() - (x[y] - m);
+            let ln_s = s.ln();
+            total -= (x[y] - m) - ln_s;
             Zip::from(&mut p)
                 .and(&x.into_dyn())
-                .for_each(|p, &v| *p = (v - m).exp() / s);
+                .for_each(|p, &v| *p = ((v - m) - ln_s).exp());
         }
         let mut out = self.pool.take(&[]);
-        out[[]] = total / T::of(labels.len().max(1) as f64);
+        out[[]] = total / T::of(labels.len() as f64);
         self.push_op(
             out,
             Op::CrossEntropy {
@@ -169,9 +199,9 @@ pub(crate) fn backward<T: Float>(
     match op {
         &Op::Softmax(x, axis) => {
             let slot = slots.zeroed(x, tape.shape(x));
-            Zip::from(slot.lanes_mut(Axis(axis)))
-                .and(out.lanes(Axis(axis)))
-                .and(g.lanes(Axis(axis)))
+            Zip::from(lanes_mut(slot).lanes_mut(Axis(axis)))
+                .and(lanes(out).lanes(Axis(axis)))
+                .and(lanes(g).lanes(Axis(axis)))
                 .for_each(|mut d, s, g| {
                     let dot = Zip::from(&s)
                         .and(&g)
@@ -184,9 +214,9 @@ pub(crate) fn backward<T: Float>(
         }
         &Op::LogSoftmax(x, axis) => {
             let slot = slots.zeroed(x, tape.shape(x));
-            Zip::from(slot.lanes_mut(Axis(axis)))
-                .and(out.lanes(Axis(axis)))
-                .and(g.lanes(Axis(axis)))
+            Zip::from(lanes_mut(slot).lanes_mut(Axis(axis)))
+                .and(lanes(out).lanes(Axis(axis)))
+                .and(lanes(g).lanes(Axis(axis)))
                 .for_each(|mut d, l, g| {
                     let total = g.sum();
                     Zip::from(&mut d)
@@ -200,7 +230,7 @@ pub(crate) fn backward<T: Float>(
             probs,
             labels,
         } => {
-            let batch = T::of(labels.len().max(1) as f64);
+            let batch = T::of(labels.len() as f64);
             let scale = g.iter().next().copied().unwrap_or_else(T::zero) / batch;
             let (slot, fresh) = slots.slot(*logits, probs.shape());
             if fresh {

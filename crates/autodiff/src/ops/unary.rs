@@ -10,6 +10,18 @@ use crate::{Float, Tape, Var};
 /// PyTorch's `softplus` threshold (with `beta = 1`): above it, softplus(x) = x.
 const SOFTPLUS_THRESHOLD: f64 = 20.0;
 
+/// PyTorch's default `negative_slope` of `leaky_relu` (`F.leaky_relu(x)` and
+/// `nn.LeakyReLU()`), for callers of [`Tape::leaky_relu`] who want it.
+///
+/// ```
+/// use autodiff::{Float, Tape, LEAKY_RELU_DEFAULT_SLOPE};
+/// let mut tape = Tape::<f32>::new();
+/// let x = tape.constant(ndarray::arr1(&[-2.0_f32]));
+/// let y = tape.leaky_relu(x, f32::of(LEAKY_RELU_DEFAULT_SLOPE));
+/// assert_eq!(tape.value(y)[[0]], -0.02);
+/// ```
+pub const LEAKY_RELU_DEFAULT_SLOPE: f64 = 0.01;
+
 fn sigmoid<T: Float>(x: T) -> T {
     T::one() / (T::one() + (-x).exp())
 }
@@ -51,7 +63,8 @@ impl<T: Float> Tape<T> {
         self.unary_op(x, T::sqrt, Op::Sqrt(x))
     }
 
-    /// `|x|`. Backward: `∂x = g·sign(x)` with `sign(0) = 0` (as PyTorch).
+    /// `|x|`. Backward: `∂x = g·sign(x)` with `sign(0) = sign(NaN) = 0`
+    /// (as PyTorch's `sgn`; `g` is still multiplied, so a NaN `g` stays NaN).
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -87,7 +100,9 @@ impl<T: Float> Tape<T> {
         self.unary_op(x, T::cos, Op::Cos(x))
     }
 
-    /// `max(x, 0)`, propagating NaN. Backward: `∂x = g·[x > 0]` (0 at x = 0, as PyTorch).
+    /// `max(x, 0)`, propagating NaN. Backward, as PyTorch's
+    /// `threshold_backward` on the result: `∂x = 0` where `relu(x) <= 0`, else
+    /// `g` (so 0 at x = 0, and NaN inputs pass `g` through).
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -103,8 +118,9 @@ impl<T: Float> Tape<T> {
         )
     }
 
-    /// `x` for `x > 0`, else `slope·x` (PyTorch's `negative_slope`, default
-    /// 0.01). Backward: `∂x = g` for `x > 0`, else `slope·g`.
+    /// `x` for `x > 0`, else `slope·x` (PyTorch's `negative_slope`; pass
+    /// [`LEAKY_RELU_DEFAULT_SLOPE`] for its default 0.01).
+    /// Backward: `∂x = g` for `x > 0`, else `slope·g` (so `slope·g` at 0).
     ///
     /// ```
     /// let mut tape = autodiff::Tape::<f64>::new();
@@ -178,21 +194,22 @@ pub(crate) fn backward<T: Float>(
         Op::Ln(x) => acc_map(slots, x, g, tape.value(x), |g, v| g / v),
         Op::Sqrt(x) => acc_map(slots, x, g, out, |g, o| g / (o + o)),
         Op::Abs(x) => acc_map(slots, x, g, tape.value(x), |g, v| {
-            if v > zero {
-                g
+            let sign = if v > zero {
+                one
             } else if v < zero {
-                -g
+                -one
             } else {
                 zero
-            }
+            };
+            g * sign
         }),
         Op::Sin(x) => acc_map(slots, x, g, tape.value(x), |g, v| g * v.cos()),
         Op::Cos(x) => acc_map(slots, x, g, tape.value(x), |g, v| -g * v.sin()),
-        Op::Relu(x) => acc_map(slots, x, g, out, |g, o| if o > zero { g } else { zero }),
+        Op::Relu(x) => acc_map(slots, x, g, out, |g, o| if o <= zero { zero } else { g }),
         Op::LeakyRelu(x, slope) => acc_map(slots, x, g, tape.value(x), |g, v| {
             if v > zero { g } else { g * slope }
         }),
-        Op::Sigmoid(x) => acc_map(slots, x, g, out, |g, o| g * o * (one - o)),
+        Op::Sigmoid(x) => acc_map(slots, x, g, out, |g, o| g * (one - o) * o),
         Op::Tanh(x) => acc_map(slots, x, g, out, |g, o| g * (one - o * o)),
         Op::Softplus(x) => {
             let th = T::of(SOFTPLUS_THRESHOLD);

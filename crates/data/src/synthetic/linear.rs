@@ -62,7 +62,10 @@ impl LinearRegressionConfig {
     /// noise level or a non-finite bias.
     pub fn generate<R: Rng + ?Sized>(&self, rng: &mut R) -> Result<LinearRegression> {
         if !(self.noise_std.is_finite() && self.noise_std >= 0.0) {
-            return Err(DataError::invalid("noise_std", format!("{} is not >= 0", self.noise_std)));
+            return Err(DataError::invalid(
+                "noise_std",
+                format!("{} is not >= 0", self.noise_std),
+            ));
         }
         if !self.bias.is_finite() {
             return Err(DataError::invalid("bias", "must be finite"));

@@ -105,12 +105,18 @@ impl QuadraticBowl {
 
     /// `L`, the largest eigenvalue.
     pub fn smoothness(&self) -> f64 {
-        self.eigenvalues.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        self.eigenvalues
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
     }
 
     /// `mu`, the smallest eigenvalue.
     pub fn strong_convexity(&self) -> f64 {
-        self.eigenvalues.iter().copied().fold(f64::INFINITY, f64::min)
+        self.eigenvalues
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min)
     }
 }
 
@@ -145,16 +151,25 @@ impl QuadraticConfig {
             return Err(DataError::invalid("dim", "must be at least 1"));
         }
         if !(mu.is_finite() && mu > 0.0) {
-            return Err(DataError::invalid("min_eigenvalue", format!("{mu} is not > 0")));
+            return Err(DataError::invalid(
+                "min_eigenvalue",
+                format!("{mu} is not > 0"),
+            ));
         }
         if !(kappa.is_finite() && kappa >= 1.0 && (mu * kappa).is_finite()) {
-            return Err(DataError::invalid("condition_number", format!("{kappa} is not a finite number >= 1")));
+            return Err(DataError::invalid(
+                "condition_number",
+                format!("{kappa} is not a finite number >= 1"),
+            ));
         }
         if d == 1 {
             return if kappa == 1.0 {
                 Ok(Array1::from_elem(1, mu))
             } else {
-                Err(DataError::invalid("condition_number", "a 1-dimensional bowl has condition number 1"))
+                Err(DataError::invalid(
+                    "condition_number",
+                    "a 1-dimensional bowl has condition number 1",
+                ))
             };
         }
         let last = (d - 1) as f64;

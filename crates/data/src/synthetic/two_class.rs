@@ -74,10 +74,16 @@ impl TwoClassConfig {
             return Err(DataError::invalid("features", "must be at least 1"));
         }
         if !(self.separation.is_finite() && self.separation >= 0.0) {
-            return Err(DataError::invalid("separation", format!("{} is not >= 0", self.separation)));
+            return Err(DataError::invalid(
+                "separation",
+                format!("{} is not >= 0", self.separation),
+            ));
         }
         if !(self.noise_std.is_finite() && self.noise_std > 0.0) {
-            return Err(DataError::invalid("noise_std", format!("{} is not > 0", self.noise_std)));
+            return Err(DataError::invalid(
+                "noise_std",
+                format!("{} is not > 0", self.noise_std),
+            ));
         }
         let direction = loop {
             let u = normal_vector(self.features, rng);

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use data::{find_file, Dataset, FileKind};
+use data::{Dataset, FileKind, find_file};
 
 /// A data directory holding all files of both datasets: `$OPTILAB_DATA_DIR`
 /// if it has them, else the shared copy `<workspace>/../shared/datasets`.

@@ -4,8 +4,8 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -73,7 +73,12 @@ pub fn refused_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-fn serve(listener: TcpListener, behavior: Behavior, requests: Arc<AtomicUsize>, stop: Arc<AtomicBool>) {
+fn serve(
+    listener: TcpListener,
+    behavior: Behavior,
+    requests: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+) {
     let deadline = Instant::now() + Duration::from_secs(120);
     while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
         match listener.accept() {
@@ -94,7 +99,9 @@ fn answer(mut stream: TcpStream, behavior: &Behavior) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     let path = read_request_path(&mut stream)?;
     let (status, body, cut) = match behavior {
-        Behavior::Serve(dir) => file(dir, &path).map_or((404, b"not found".to_vec(), None), |b| (200, b, None)),
+        Behavior::Serve(dir) => {
+            file(dir, &path).map_or((404, b"not found".to_vec(), None), |b| (200, b, None))
+        }
         Behavior::Truncate(dir) => match file(dir, &path) {
             Some(b) => {
                 let half = b.len() / 2;

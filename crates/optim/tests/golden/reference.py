@@ -1,0 +1,475 @@
+#!/usr/bin/env python3
+"""Golden values for optim's tests: a pure-Python (f64) transcription of
+torch.optim's single-tensor update loops and of torch.optim.lr_scheduler's
+*chainable* step() logic, operation for operation.
+
+No torch needed: every tensor op is written out element-wise with the same
+evaluation order as PyTorch's CPU kernels (add: a + alpha*b, addcmul:
+a + (value*t1)*t2, addcdiv: a + (value*t1)/t2, lerp: two formulas split at
+|weight| < 0.5, maximum propagating NaN). Schedulers are stepped the way
+PyTorch steps them (recursive forms, _is_initial, _step_count), which
+checks optim's closed forms independently.
+
+Regenerate with:  python3 crates/optim/tests/golden/reference.py > crates/optim/tests/golden/golden.json
+"""
+
+import json
+import math
+
+STEPS = 25
+THETA0 = [1.0, -0.5, 0.25, 2.0]
+CURV = [1.0, 10.0, 0.1, 3.0]
+
+
+def grad_of(theta):
+    """Gradient of sum(c_i*θ_i²/2 + sin θ_i): c_i*θ_i + cos θ_i."""
+    return [c * t + math.cos(t) for c, t in zip(CURV, theta)]
+
+
+def lerp(start, end, weight):
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)
+
+
+def maximum(a, b):
+    if a != a or b != b:
+        return float("nan")
+    return a if a > b else b
+
+
+# ---------------------------------------------------------------- optimizers
+# Each rule takes (params, grads, state, hyper) for one step, mirroring
+# torch/optim/<name>.py::_single_tensor_<name>, and updates params in place.
+
+
+def sgd(p, g, st, h):
+    lr, mom, damp, wd, nest = h["lr"], h.get("momentum", 0), h.get("dampening", 0), h.get("weight_decay", 0), h.get("nesterov", False)
+    for i in range(len(p)):
+        gi = g[i]
+        if wd != 0:
+            gi = gi + wd * p[i]
+        if mom != 0:
+            buf = st.setdefault("momentum_buffer", [None] * len(p))
+            if buf[i] is None:
+                buf[i] = gi
+            else:
+                buf[i] = buf[i] * mom + (1 - damp) * gi
+            gi = gi + mom * buf[i] if nest else buf[i]
+        p[i] = p[i] + (-lr) * gi
+
+
+def adagrad(p, g, st, h):
+    lr, lr_decay, wd, eps = h["lr"], h.get("lr_decay", 0), h.get("weight_decay", 0), h.get("eps", 1e-10)
+    st["step"] = st.get("step", 0) + 1
+    s = st.setdefault("sum", [h.get("initial_accumulator_value", 0.0)] * len(p))
+    clr = lr / (1 + (st["step"] - 1) * lr_decay)
+    for i in range(len(p)):
+        gi = g[i] if wd == 0 else g[i] + wd * p[i]
+        s[i] = s[i] + (1 * gi) * gi
+        std = math.sqrt(s[i]) + eps
+        p[i] = p[i] + ((-clr) * gi) / std
+
+
+def rmsprop(p, g, st, h):
+    lr, alpha, eps, wd = h["lr"], h.get("alpha", 0.99), h.get("eps", 1e-8), h.get("weight_decay", 0)
+    mom, centered = h.get("momentum", 0), h.get("centered", False)
+    n = len(p)
+    sq = st.setdefault("square_avg", [0.0] * n)
+    buf = st.setdefault("momentum_buffer", [0.0] * n)
+    ga = st.setdefault("grad_avg", [0.0] * n)
+    for i in range(n):
+        gi = g[i] if wd == 0 else g[i] + wd * p[i]
+        sq[i] = sq[i] * alpha + ((1 - alpha) * gi) * gi
+        if centered:
+            ga[i] = lerp(ga[i], gi, 1 - alpha)
+            avg = math.sqrt(sq[i] + ((-1) * ga[i]) * ga[i])
+        else:
+            avg = math.sqrt(sq[i])
+        avg = avg + eps
+        if mom > 0:
+            buf[i] = buf[i] * mom + (1 * gi) / avg
+            p[i] = p[i] + (-lr) * buf[i]
+        else:
+            p[i] = p[i] + ((-lr) * gi) / avg
+
+
+def adam(p, g, st, h, decoupled=False):
+    lr, (b1, b2), eps, wd, ams = h["lr"], h.get("betas", (0.9, 0.999)), h.get("eps", 1e-8), h.get("weight_decay", 0), h.get("amsgrad", False)
+    n = len(p)
+    st["step"] = st.get("step", 0) + 1
+    step = float(st["step"])
+    m = st.setdefault("exp_avg", [0.0] * n)
+    v = st.setdefault("exp_avg_sq", [0.0] * n)
+    vmax = st.setdefault("max_exp_avg_sq", [0.0] * n)
+    bc1 = 1 - b1 ** step
+    bc2 = 1 - b2 ** step
+    step_size = lr / bc1
+    bc2_sqrt = bc2 ** 0.5
+    for i in range(n):
+        gi = g[i]
+        if wd != 0:
+            if decoupled:
+                p[i] = p[i] * (1 - lr * wd)
+            else:
+                gi = gi + wd * p[i]
+        m[i] = lerp(m[i], gi, 1 - b1)
+        v[i] = v[i] * b2 + ((1 - b2) * gi) * gi
+        if ams:
+            vmax[i] = maximum(vmax[i], v[i])
+            denom = math.sqrt(vmax[i]) / bc2_sqrt + eps
+        else:
+            denom = math.sqrt(v[i]) / bc2_sqrt + eps
+        p[i] = p[i] + ((-step_size) * m[i]) / denom
+
+
+def adamw(p, g, st, h):
+    h = dict(h)
+    h.setdefault("weight_decay", 1e-2)
+    adam(p, g, st, h, decoupled=True)
+
+
+def adadelta(p, g, st, h):
+    lr, rho, eps, wd = h.get("lr", 1.0), h.get("rho", 0.9), h.get("eps", 1e-6), h.get("weight_decay", 0)
+    n = len(p)
+    sq = st.setdefault("square_avg", [0.0] * n)
+    acc = st.setdefault("acc_delta", [0.0] * n)
+    for i in range(n):
+        gi = g[i] if wd == 0 else g[i] + wd * p[i]
+        sq[i] = sq[i] * rho + ((1 - rho) * gi) * gi
+        std = math.sqrt(sq[i] + eps)
+        delta = math.sqrt(acc[i] + eps)
+        delta = (delta / std) * gi
+        acc[i] = acc[i] * rho + ((1 - rho) * delta) * delta
+        p[i] = p[i] + (-lr) * delta
+
+
+def adamax(p, g, st, h):
+    lr, (b1, b2), eps, wd = h.get("lr", 2e-3), h.get("betas", (0.9, 0.999)), h.get("eps", 1e-8), h.get("weight_decay", 0)
+    n = len(p)
+    st["step"] = st.get("step", 0) + 1
+    m = st.setdefault("exp_avg", [0.0] * n)
+    u = st.setdefault("exp_inf", [0.0] * n)
+    clr = lr / (1 - b1 ** float(st["step"]))
+    for i in range(n):
+        gi = g[i] if wd == 0 else g[i] + wd * p[i]
+        m[i] = lerp(m[i], gi, 1 - b1)
+        u[i] = maximum(u[i] * b2, abs(gi) + eps)
+        p[i] = p[i] + ((-clr) * m[i]) / u[i]
+
+
+def nadam(p, g, st, h):
+    lr, (b1, b2), eps, wd = h.get("lr", 2e-3), h.get("betas", (0.9, 0.999)), h.get("eps", 1e-8), h.get("weight_decay", 0)
+    psi, decoupled = h.get("momentum_decay", 4e-3), h.get("decoupled_weight_decay", False)
+    n = len(p)
+    st["step"] = st.get("step", 0) + 1
+    step = float(st["step"])
+    m = st.setdefault("exp_avg", [0.0] * n)
+    v = st.setdefault("exp_avg_sq", [0.0] * n)
+    bc2 = 1 - b2 ** step
+    mu = b1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
+    mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
+    st["mu_product"] = st.get("mu_product", 1.0) * mu
+    mp = st["mu_product"]
+    mp_next = mp * mu_next
+    c_grad = -lr * (1.0 - mu) / (1.0 - mp)
+    c_avg = (-lr * mu_next) / (1.0 - mp_next)
+    for i in range(n):
+        gi = g[i]
+        if wd != 0:
+            if decoupled:
+                p[i] = p[i] * (1 - lr * wd)
+            else:
+                gi = gi + wd * p[i]
+        m[i] = lerp(m[i], gi, 1 - b1)
+        v[i] = v[i] * b2 + ((1 - b2) * gi) * gi
+        denom = math.sqrt(v[i] / bc2) + eps
+        p[i] = p[i] + (c_grad * gi) / denom
+        p[i] = p[i] + (c_avg * m[i]) / denom
+
+
+def radam(p, g, st, h):
+    lr, (b1, b2), eps, wd = h.get("lr", 1e-3), h.get("betas", (0.9, 0.999)), h.get("eps", 1e-8), h.get("weight_decay", 0)
+    decoupled = h.get("decoupled_weight_decay", False)
+    n = len(p)
+    st["step"] = st.get("step", 0) + 1
+    step = float(st["step"])
+    m = st.setdefault("exp_avg", [0.0] * n)
+    v = st.setdefault("exp_avg_sq", [0.0] * n)
+    bc1 = 1 - b1 ** step
+    bc2 = 1 - b2 ** step
+    rho_inf = 2 / (1 - b2) - 1
+    rho_t = rho_inf - 2 * step * (b2 ** step) / bc2
+    for i in range(n):
+        gi = g[i]
+        if wd != 0:
+            if decoupled:
+                p[i] = p[i] * (1 - lr * wd)
+            else:
+                gi = gi + wd * p[i]
+        m[i] = lerp(m[i], gi, 1 - b1)
+        v[i] = v[i] * b2 + ((1 - b2) * gi) * gi
+        bcm = m[i] / bc1
+        if rho_t > 5.0:
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            adaptive = (bc2 ** 0.5) / (math.sqrt(v[i]) + eps)
+            upd = bcm * lr * adaptive * rect
+        else:
+            upd = bcm * lr
+        p[i] = p[i] + (-1.0) * upd
+
+
+OPTIMIZERS = [
+    ("sgd", sgd, {"lr": 0.1}),
+    ("sgd_weight_decay", sgd, {"lr": 0.1, "weight_decay": 0.01}),
+    ("sgd_momentum", sgd, {"lr": 0.05, "momentum": 0.9}),
+    ("sgd_momentum_dampening", sgd, {"lr": 0.05, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.01}),
+    ("sgd_nesterov", sgd, {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.001}),
+    ("adagrad", adagrad, {"lr": 0.1}),
+    ("adagrad_full", adagrad, {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.01, "initial_accumulator_value": 0.1, "eps": 1e-9}),
+    ("rmsprop", rmsprop, {"lr": 0.01}),
+    ("rmsprop_momentum", rmsprop, {"lr": 0.01, "momentum": 0.9}),
+    ("rmsprop_centered", rmsprop, {"lr": 0.01, "centered": True}),
+    ("rmsprop_centered_momentum", rmsprop, {"lr": 0.01, "alpha": 0.9, "momentum": 0.5, "centered": True, "weight_decay": 0.01}),
+    ("adam", adam, {"lr": 0.01}),
+    ("adam_amsgrad_weight_decay", adam, {"lr": 0.01, "betas": (0.8, 0.99), "amsgrad": True, "weight_decay": 0.01}),
+    ("adamw", adamw, {"lr": 0.01}),
+    ("adamw_amsgrad", adamw, {"lr": 0.01, "weight_decay": 0.1, "amsgrad": True}),
+    ("adadelta", adadelta, {}),
+    ("adadelta_full", adadelta, {"lr": 0.5, "rho": 0.95, "eps": 1e-5, "weight_decay": 0.01}),
+    ("adamax", adamax, {"lr": 0.02}),
+    ("adamax_full", adamax, {"lr": 0.02, "betas": (0.8, 0.9), "weight_decay": 0.01}),
+    ("nadam", nadam, {"lr": 0.01}),
+    ("nadam_weight_decay", nadam, {"lr": 0.01, "weight_decay": 0.01}),
+    ("nadam_decoupled", nadam, {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "momentum_decay": 0.01}),
+    ("radam", radam, {"lr": 0.01}),
+    ("radam_weight_decay", radam, {"lr": 0.01, "weight_decay": 0.01}),
+    ("radam_decoupled", radam, {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "betas": (0.5, 0.9)}),
+]
+
+
+def trajectory(rule, hyper):
+    p, st, out = list(THETA0), {}, []
+    for _ in range(STEPS):
+        rule(p, grad_of(p), st, hyper)
+        out.append(list(p))
+    return out
+
+
+# ---------------------------------------------------------------- schedules
+# Each returns get_last_lr() for last_epoch = 0 .. STEPS, stepping the
+# chainable form exactly as torch's scheduler.step() does.
+
+
+def step_lr(base, step_size, gamma):
+    lr, out = base, [base]
+    for e in range(1, STEPS + 1):
+        if e % step_size == 0:
+            lr = lr * gamma
+        out.append(lr)
+    return out
+
+
+def multi_step_lr(base, milestones, gamma):
+    lr, out = base, [base]
+    for e in range(1, STEPS + 1):
+        if e in milestones:
+            lr = lr * gamma ** milestones.count(e)
+        out.append(lr)
+    return out
+
+
+def constant_lr(base, factor, total):
+    lr = base * factor
+    out = [lr]
+    for e in range(1, STEPS + 1):
+        if e == total:
+            lr = lr * (1.0 / factor)
+        out.append(lr)
+    return out
+
+
+def linear_lr(base, start, end, total):
+    lr = base * start
+    out = [lr]
+    for e in range(1, STEPS + 1):
+        if e <= total:
+            lr = lr * (1.0 + (end - start) / (total * start + (e - 1) * (end - start)))
+        out.append(lr)
+    return out
+
+
+def exponential_lr(base, gamma):
+    lr, out = base, [base]
+    for _ in range(1, STEPS + 1):
+        lr = lr * gamma
+        out.append(lr)
+    return out
+
+
+def cosine_lr(base, t_max, eta_min, steps=STEPS):
+    lr, out = base, [base]
+    for e in range(1, steps + 1):
+        if (e - 1 - t_max) % (2 * t_max) == 0:
+            lr = lr + (base - eta_min) * (1 - math.cos(math.pi / t_max)) / 2
+        else:
+            lr = (1 + math.cos(math.pi * e / t_max)) / (1 + math.cos(math.pi * (e - 1) / t_max)) * (lr - eta_min) + eta_min
+        out.append(lr)
+    return out
+
+
+def warm_restarts(base, t_0, t_mult, eta_min):
+    t_cur, t_i, out = 0, t_0, []
+    for e in range(0, STEPS + 1):
+        if e > 0:
+            t_cur = t_cur + 1
+            if t_cur >= t_i:
+                t_cur = t_cur % t_i
+                t_i = t_i * t_mult
+        out.append(eta_min + (base - eta_min) * (1 + math.cos(math.pi * t_cur / t_i)) / 2)
+    return out
+
+
+def one_cycle(max_lr, total, pct_start=0.3, anneal="cos", div=25.0, final_div=1e4, three_phase=False):
+    initial = max_lr / div
+    minimum = initial / final_div
+    if three_phase:
+        phases = [(float(pct_start * total) - 1, initial, max_lr), (float(2 * pct_start * total) - 2, max_lr, initial), (total - 1, initial, minimum)]
+    else:
+        phases = [(float(pct_start * total) - 1, initial, max_lr), (total - 1, max_lr, minimum)]
+
+    def f(start, end, pct):
+        if anneal == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    out = []
+    for step in range(0, total + 1):
+        start_step = 0.0
+        for i, (end_step, s, e) in enumerate(phases):
+            if step <= end_step or i == len(phases) - 1:
+                out.append(f(s, e, (step - start_step) / (end_step - start_step)))
+                break
+            start_step = end_step
+    return out
+
+
+def cyclic(base, max_lr, up, down, mode="triangular", gamma=1.0):
+    total = float(up) + float(down)
+    ratio = float(up) / total
+    out = []
+    for e in range(0, STEPS + 1):
+        cycle = math.floor(1 + e / total)
+        x = 1.0 + e / total - cycle
+        scale_factor = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+        height = (max_lr - base) * scale_factor
+        if mode == "triangular":
+            out.append(base + height * 1.0)
+        elif mode == "triangular2":
+            out.append(base + height * (1 / (2.0 ** (cycle - 1))))
+        else:
+            out.append(base + height * gamma ** e)
+    return out
+
+
+def polynomial_lr(base, total, power):
+    lr, out = base, [base]
+    for e in range(1, STEPS + 1):
+        if e <= total:
+            lr = lr * ((1.0 - e / total) / (1.0 - (e - 1) / total)) ** power
+        out.append(lr)
+    return out
+
+
+def sequential_linear_cosine(base):
+    warm = linear_lr(base, 0.1, 1.0, 5)[:5]
+    return warm + cosine_lr(base, 10, 0.0, steps=STEPS - 5)
+
+
+SCHEDULES = [
+    ("step", 0.1, step_lr(0.1, 3, 0.5)),
+    ("multi_step", 0.1, multi_step_lr(0.1, [2, 5, 5, 9], 0.5)),
+    ("constant", 0.1, constant_lr(0.1, 0.5, 4)),
+    ("constant_default", 0.1, constant_lr(0.1, 1.0 / 3, 5)),
+    ("linear_warmup", 0.1, linear_lr(0.1, 0.25, 1.0, 6)),
+    ("linear_decay", 0.1, linear_lr(0.1, 1.0, 0.1, 10)),
+    ("exponential", 0.1, exponential_lr(0.1, 0.9)),
+    ("cosine", 0.1, cosine_lr(0.1, 10, 0.001)),
+    ("cosine_zero_floor", 0.1, cosine_lr(0.1, 7, 0.0)),
+    ("warm_restarts", 0.1, warm_restarts(0.1, 3, 2, 0.01)),
+    ("warm_restarts_constant_period", 0.1, warm_restarts(0.1, 4, 1, 0.0)),
+    ("one_cycle_cos", 0.0, one_cycle(0.1, 25)),
+    ("one_cycle_linear_three_phase", 0.0, one_cycle(0.1, 25, pct_start=0.25, anneal="linear", three_phase=True)),
+    ("cyclic_triangular", 0.0, cyclic(0.01, 0.1, 4, 3)),
+    ("cyclic_triangular2", 0.0, cyclic(0.01, 0.1, 2, 2, mode="triangular2")),
+    ("cyclic_exp_range", 0.0, cyclic(0.01, 0.1, 3, 3, mode="exp_range", gamma=0.9)),
+    ("polynomial", 0.1, polynomial_lr(0.1, 10, 2.0)),
+    ("polynomial_default", 0.1, polynomial_lr(0.1, 5, 1.0)),
+    ("sequential_warmup_cosine", 0.1, sequential_linear_cosine(0.1)),
+]
+
+
+# ---------------------------------------------------------- reduce on plateau
+
+
+def plateau(lrs, metrics, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0, min_lrs=(0.0,), eps=1e-8):
+    lrs = list(lrs)
+    min_lrs = list(min_lrs) * (len(lrs) if len(min_lrs) == 1 else 1)
+    best = math.inf if mode == "min" else -math.inf
+    bad, cool, out = 0, 0, []
+
+    def better(a):
+        if mode == "min" and threshold_mode == "rel":
+            return a < best * (1.0 - threshold)
+        if mode == "min":
+            return a < best - threshold
+        if threshold_mode == "rel":
+            return a > best * (threshold + 1.0)
+        return a > best + threshold
+
+    for metric in metrics:
+        if better(metric):
+            best, bad = metric, 0
+        else:
+            bad += 1
+        if cool > 0:
+            cool -= 1
+            bad = 0
+        if bad > patience:
+            for i, old in enumerate(lrs):
+                new = max(old * factor, min_lrs[i])
+                if old - new > eps:
+                    lrs[i] = new
+            cool, bad = cooldown, 0
+        out.append(list(lrs))
+    return out
+
+
+LOSSES = [1.0, 0.9, 0.95, 0.95, 0.95, 0.8, 0.85, 0.85, 0.8, 0.85, 0.85, 0.85, 0.85, 0.7, 0.71, 0.72, 0.73, 0.74, float("nan"), 0.75, 0.76, 0.77, 0.78, 0.79, 0.8]
+ACCURACIES = [0.5, 0.6, 0.6, 0.605, 0.61, 0.62, 0.62, 0.62, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.71, 0.71, 0.71, 0.71, 0.71, 0.72, 0.72, 0.72, 0.72, 0.72, 0.72]
+
+PLATEAUS = [
+    ("plateau_min_rel", dict(lrs=[0.1, 0.01], metrics=LOSSES, patience=2, cooldown=1, factor=0.5, min_lrs=[0.02, 0.001])),
+    ("plateau_min_abs", dict(lrs=[1.0], metrics=LOSSES, patience=1, threshold=0.05, threshold_mode="abs", factor=0.3)),
+    ("plateau_max_rel", dict(lrs=[0.1], metrics=ACCURACIES, mode="max", patience=1, threshold=0.01)),
+    ("plateau_max_abs", dict(lrs=[0.1], metrics=ACCURACIES, mode="max", patience=0, threshold_mode="abs", threshold=0.005, cooldown=2, min_lrs=[0.0005])),
+    ("plateau_default", dict(lrs=[0.1], metrics=LOSSES)),
+]
+
+
+def main():
+    golden = {
+        "theta0": THETA0,
+        "curvature": CURV,
+        "optimizers": [{"name": n, "trajectory": trajectory(r, h)} for n, r, h in OPTIMIZERS],
+        "schedules": [{"name": n, "base_lr": b, "lrs": lrs} for n, b, lrs in SCHEDULES],
+        "plateaus": [
+            {"name": n, "metrics": [m if m == m else None for m in kw["metrics"]], "lrs": plateau(**kw)}
+            for n, kw in PLATEAUS
+        ],
+    }
+    print(json.dumps(golden, indent=1))
+
+
+if __name__ == "__main__":
+    main()
