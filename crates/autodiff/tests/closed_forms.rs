@@ -220,7 +220,7 @@ fn hessian_vector_product_of_a_smooth_function_has_about_8_digits() {
     let v = array![1.0, -0.5, 0.25].into_dyn();
     let want = ndarray::Zip::from(&x)
         .and(&v)
-        .map_collect(|&x, &v| (2.0 * x.sin() + 4.0 * x * x.cos() - x * x * x.sin()) * v);
+        .map_collect(|&x: &f64, &v: &f64| (2.0 * x.sin() + 4.0 * x * x.cos() - x * x * x.sin()) * v);
     let hv = hessian_vector_product(&SinTimesSquare, &[x], &[v], 1e-4);
     assert_close("H·v", &hv[0], &want, 1e-7);
 }

@@ -31,6 +31,21 @@ pub enum ExperimentsError {
         #[source]
         source: std::io::Error,
     },
+    /// Loading or fetching a dataset failed.
+    #[error(transparent)]
+    Data(#[from] data::DataError),
+    /// A model operation failed (checkpoint, configuration).
+    #[error(transparent)]
+    Nn(#[from] nn::NnError),
+    /// An optimizer, schedule or stopping rule rejected its input.
+    #[error(transparent)]
+    Optim(#[from] optim::OptimError),
+    /// Differentiation failed (a non-scalar loss, no gradient path).
+    #[error(transparent)]
+    Autodiff(#[from] autodiff::AutodiffError),
+    /// A setting is out of range or inconsistent.
+    #[error("invalid setting: {0}")]
+    Invalid(String),
     /// Serializing results failed.
     #[error("could not serialize {what}: {source}")]
     Json {

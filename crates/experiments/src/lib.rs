@@ -3,9 +3,11 @@
 //! - [`plot`]: figures (line charts with log axes and spread bands, contour
 //!   plots with trajectories, heatmaps, image grids) as PNG and SVG.
 //! - [`report`]: each study's finding, figures and data, and the results index.
+//! - [`study`]: the lecture's studies, in order.
 
 mod error;
 pub mod plot;
 pub mod report;
+pub mod study;
 
 pub use error::{ExperimentsError, Result};

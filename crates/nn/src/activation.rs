@@ -116,9 +116,12 @@ mod tests {
     #[test]
     fn each_activation_matches_its_formula() {
         let xs = [-3.0, -0.5, 0.0, 0.5, 3.0];
-        let cases: [(Activation, fn(f64) -> f64); 6] = [
+        type Formula = fn(f64) -> f64;
+        let cases: [(Activation, Formula); 6] = [
             (Activation::Relu, |x| x.max(0.0)),
-            (Activation::LeakyRelu(0.2), |x| if x > 0.0 { x } else { 0.2 * x }),
+            (Activation::LeakyRelu(0.2), |x| {
+                if x > 0.0 { x } else { 0.2 * x }
+            }),
             (Activation::Sigmoid, |x| 1.0 / (1.0 + (-x).exp())),
             (Activation::Tanh, f64::tanh),
             (Activation::Softplus, |x| x.exp().ln_1p()),

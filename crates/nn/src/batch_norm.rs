@@ -145,8 +145,12 @@ impl<T: Float> BatchNorm1d<T> {
         let m = T::of(self.momentum);
         let keep = T::one() - m;
         let unbias = T::of(n as f64) / T::of((n - 1) as f64);
-        let mean = batch_mean.view().into_shape_with_order(IxDyn(&[self.num_features()]));
-        let var = batch_var.view().into_shape_with_order(IxDyn(&[self.num_features()]));
+        let mean = batch_mean
+            .view()
+            .into_shape_with_order(IxDyn(&[self.num_features()]));
+        let var = batch_var
+            .view()
+            .into_shape_with_order(IxDyn(&[self.num_features()]));
         let (mean, var) = (mean.expect("(1, C) stats"), var.expect("(1, C) stats"));
         Zip::from(self.running_mean.float_mut())
             .and(&mean)

@@ -22,7 +22,10 @@ enum Entry<'a, T> {
 
 /// The model's state in order: parameters, then buffers.
 fn entries<T: Float, M: Module<T> + ?Sized>(model: &M) -> Vec<(&str, Entry<'_, T>)> {
-    let params = model.params().into_iter().map(|p| (p.name(), Entry::Float(p.value())));
+    let params = model
+        .params()
+        .into_iter()
+        .map(|p| (p.name(), Entry::Float(p.value())));
     let buffers = model.buffers().into_iter().map(|b| {
         let e = match b.value() {
             BufferValue::Float(a) => Entry::Float(a),
@@ -111,7 +114,9 @@ pub fn checkpoint_to_bytes<T: Float, M: Module<T> + ?Sized>(model: &M) -> Result
     }
     let views = encoded
         .iter()
-        .map(|(name, dtype, shape, bytes)| Ok((*name, TensorView::new(*dtype, shape.clone(), bytes)?)))
+        .map(|(name, dtype, shape, bytes)| {
+            Ok((*name, TensorView::new(*dtype, shape.clone(), bytes)?))
+        })
         .collect::<Result<Vec<_>>>()?;
     let metadata = HashMap::from([("format".to_string(), "pt".to_string())]);
     Ok(safetensors::serialize(views, Some(metadata))?)
@@ -138,10 +143,12 @@ pub fn save_checkpoint<T: Float, M: Module<T> + ?Sized>(
 ) -> Result<()> {
     let path = path.as_ref();
     let bytes = checkpoint_to_bytes(model)?;
-    let io = |action| move |source| NnError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
+    let io = |action| {
+        move |source| NnError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -154,7 +161,8 @@ pub fn save_checkpoint<T: Float, M: Module<T> + ?Sized>(
         .map_err(io("creating a temporary file for"))?;
     tmp.write_all(&bytes).map_err(io("writing"))?;
     tmp.as_file().sync_all().map_err(io("flushing"))?;
-    tmp.persist(path).map_err(|e| io("renaming into")(e.error))?;
+    tmp.persist(path)
+        .map_err(|e| io("renaming into")(e.error))?;
     Ok(())
 }
 

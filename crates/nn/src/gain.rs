@@ -72,17 +72,18 @@ mod tests {
 
     #[test]
     fn gains_equal_pytorch() {
-        // Values printed by torch.nn.init.calculate_gain(name[, param]) in
-        // PyTorch 2.x (float64 Python arithmetic, same formulas).
+        // Values of torch.nn.init.calculate_gain(name[, param]), i.e. Python's
+        // math.sqrt(2.0 / (1 + slope ** 2)) etc. printed with repr();
+        // √2 = 1.4142135623730951 is std::f64::consts::SQRT_2.
         let cases = [
             (Nonlinearity::Linear, 1.0),
             (Nonlinearity::Conv, 1.0),
             (Nonlinearity::Sigmoid, 1.0),
             (Nonlinearity::Tanh, 1.6666666666666667),
-            (Nonlinearity::Relu, 1.4142135623730951),
+            (Nonlinearity::Relu, std::f64::consts::SQRT_2),
             (Nonlinearity::LeakyRelu(0.01), 1.4141428569978354),
             (Nonlinearity::LeakyRelu(0.2), 1.3867504905630728),
-            (Nonlinearity::LeakyRelu(0.0), 1.4142135623730951),
+            (Nonlinearity::LeakyRelu(0.0), std::f64::consts::SQRT_2),
             (Nonlinearity::LeakyRelu(5f64.sqrt()), 0.5773502691896257),
             (Nonlinearity::Selu, 0.75),
         ];

@@ -57,7 +57,7 @@ impl<T: Float> GroupNorm<T> {
     /// assert!(nn::GroupNorm::<f32>::with_eps(2, 4, -1.0).is_err());
     /// ```
     pub fn with_eps(num_groups: usize, num_channels: usize, eps: f64) -> Result<Self> {
-        if num_groups == 0 || num_channels % num_groups != 0 {
+        if num_groups == 0 || !num_channels.is_multiple_of(num_groups) {
             return Err(NnError::GroupsDoNotDivide {
                 num_groups,
                 num_channels,

@@ -380,10 +380,7 @@ impl Init {
                 let rows = array.shape()[0];
                 if rows > 0 {
                     let q = orthogonal(rows, array.len() / rows, gain, rng);
-                    array
-                        .iter_mut()
-                        .zip(q)
-                        .for_each(|(x, v)| *x = T::of(v));
+                    array.iter_mut().zip(q).for_each(|(x, v)| *x = T::of(v));
                 }
             }
         }

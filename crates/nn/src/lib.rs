@@ -60,6 +60,8 @@
 //! * [`Regularizer`]: L1 / L2 penalties as loss terms.
 //! * Checkpoints: [`save_checkpoint`], [`load_checkpoint`] (safetensors).
 
+#![warn(missing_docs)]
+
 mod activation;
 mod batch_norm;
 mod checkpoint;

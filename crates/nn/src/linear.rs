@@ -242,13 +242,18 @@ mod tests {
 
     #[test]
     fn forward_is_x_times_w_transposed_plus_b() {
-        let mut layer =
-            Linear::from_arrays(array![[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]], Some(array![0.5, 0.0, -1.0]))
-                .unwrap();
+        let mut layer = Linear::from_arrays(
+            array![[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]],
+            Some(array![0.5, 0.0, -1.0]),
+        )
+        .unwrap();
         let mut tape = Tape::<f64>::new();
         let x = tape.constant(array![[1.0, 1.0], [2.0, -1.0]]);
         let y = layer.forward(&mut tape, x, Mode::Train);
-        assert_eq!(tape.value(y), &array![[3.5, -1.0, 3.0], [0.5, 1.0, 4.0]].into_dyn());
+        assert_eq!(
+            tape.value(y),
+            &array![[3.5, -1.0, 3.0], [0.5, 1.0, 4.0]].into_dyn()
+        );
     }
 
     #[test]

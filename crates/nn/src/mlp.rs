@@ -474,7 +474,10 @@ impl<T: Float> Mlp<T> {
     /// ```
     pub fn linear_weight_mut(&mut self, k: usize) -> ArrayViewMut2<'_, T> {
         let index = self.linear_at[k];
-        let child = self.layers.child_mut(index).expect("linear index is a child");
+        let child = self
+            .layers
+            .child_mut(index)
+            .expect("linear index is a child");
         child
             .params_mut()
             .into_iter()

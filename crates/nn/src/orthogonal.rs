@@ -126,7 +126,11 @@ mod tests {
         for p in 0..k {
             for q in 0..k {
                 let want = if p == q { scale } else { 0.0 };
-                assert!((g[p * k + q] - want).abs() < 1e-12, "G[{p},{q}] = {}", g[p * k + q]);
+                assert!(
+                    (g[p * k + q] - want).abs() < 1e-12,
+                    "G[{p},{q}] = {}",
+                    g[p * k + q]
+                );
             }
         }
     }

@@ -18,7 +18,12 @@ pub(crate) struct Standardized {
 /// `x̂ = (x - μ) / √(σ² + eps)` with `μ` and the biased `σ²` taken along
 /// `axis`. Composed as `mean_axis`, `sub`, `mul`, `mean_axis`, `add_scalar`,
 /// `sqrt` and `div`, so the tape differentiates through `μ` and `σ²`.
-pub(crate) fn standardize<T: Float>(tape: &mut Tape<T>, x: Var, axis: usize, eps: f64) -> Standardized {
+pub(crate) fn standardize<T: Float>(
+    tape: &mut Tape<T>,
+    x: Var,
+    axis: usize,
+    eps: f64,
+) -> Standardized {
     let mean = tape.mean_axis(x, axis, true);
     let centered = tape.sub(x, mean);
     let squared = tape.mul(centered, centered);

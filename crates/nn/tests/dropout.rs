@@ -35,12 +35,19 @@ fn train_mode_zeroes_a_fraction_p_and_scales_survivors_by_one_over_one_minus_p()
         if *out == 0.0 {
             dropped += 1.0;
         } else {
-            assert!((out - inp / (1.0 - p)).abs() < 1e-12, "{out} vs {inp}/(1-p)");
+            assert!(
+                (out - inp / (1.0 - p)).abs() < 1e-12,
+                "{out} vs {inp}/(1-p)"
+            );
         }
     }
     // Binomial(n, p): 5 standard errors √(p(1-p)/n) ≈ 0.0046 for n = 100000.
     let se = (p * (1.0 - p) / n).sqrt();
-    assert!((dropped / n - p).abs() < 5.0 * se, "dropped fraction {}", dropped / n);
+    assert!(
+        (dropped / n - p).abs() < 5.0 * se,
+        "dropped fraction {}",
+        dropped / n
+    );
     // Inverted scaling keeps the expectation: the means agree within sampling error.
     let (mx, my) = (x.mean().unwrap(), y.mean().unwrap());
     assert!((my - mx).abs() / mx < 0.01, "mean {my} vs {mx}");
@@ -56,9 +63,17 @@ fn same_seed_same_masks_and_masks_change_between_steps() {
     let a2 = run(&mut a, &x, Mode::Train);
     assert_ne!(a1, a2, "a new mask every step");
     let mut c = Dropout::new(0.5, 8).unwrap();
-    assert_ne!(a1, run(&mut c, &x, Mode::Train), "another seed, another mask");
+    assert_ne!(
+        a1,
+        run(&mut c, &x, Mode::Train),
+        "another seed, another mask"
+    );
     a.reseed(7);
-    assert_eq!(a1, run(&mut a, &x, Mode::Train), "reseeding restarts the sequence");
+    assert_eq!(
+        a1,
+        run(&mut a, &x, Mode::Train),
+        "reseeding restarts the sequence"
+    );
 }
 
 #[test]
@@ -78,7 +93,10 @@ fn invalid_probability_is_a_typed_error() {
     for p in [-0.1, 1.01, f64::NAN] {
         assert!(matches!(
             Dropout::<f32>::new(p, 0),
-            Err(nn::NnError::InvalidHyperparameter { name: "dropout p", .. })
+            Err(nn::NnError::InvalidHyperparameter {
+                name: "dropout p",
+                ..
+            })
         ));
     }
 }

@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 
 /// The layers under test; `build` makes a fresh one for any element type.
 #[derive(Clone, Copy, Debug)]
-enum Layer {
+enum Subject {
     Linear,
     LinearNoBias,
     Act(Activation),
@@ -26,24 +26,24 @@ enum Layer {
     Mlp(Norm),
 }
 
-impl Layer {
+impl Subject {
     fn build<T: Float>(self) -> Box<dyn Module<T>> {
         let mut rng = StdRng::seed_from_u64(11);
         match self {
-            Layer::Linear => Box::new(Linear::new(4, 3, &mut rng)),
-            Layer::LinearNoBias => Box::new(Linear::no_bias(4, 3, &mut rng)),
-            Layer::Act(a) => Box::new(a),
-            Layer::Dropout => Box::new(Dropout::new(0.4, 5).unwrap()),
-            Layer::Flatten => Box::new(
+            Subject::Linear => Box::new(Linear::new(4, 3, &mut rng)),
+            Subject::LinearNoBias => Box::new(Linear::no_bias(4, 3, &mut rng)),
+            Subject::Act(a) => Box::new(a),
+            Subject::Dropout => Box::new(Dropout::new(0.4, 5).unwrap()),
+            Subject::Flatten => Box::new(
                 Sequential::new()
                     .with(Flatten)
                     .with(Linear::new(6, 2, &mut rng)),
             ),
-            Layer::BatchNorm => Box::new(BatchNorm1d::new(4)),
-            Layer::LayerNorm => Box::new(LayerNorm::new(4)),
-            Layer::GroupNorm => Box::new(GroupNorm::new(2, 8).unwrap()),
-            Layer::GroupNorm3d => Box::new(GroupNorm::new(2, 4).unwrap()),
-            Layer::Mlp(norm) => Box::new(
+            Subject::BatchNorm => Box::new(BatchNorm1d::new(4)),
+            Subject::LayerNorm => Box::new(LayerNorm::new(4)),
+            Subject::GroupNorm => Box::new(GroupNorm::new(2, 8).unwrap()),
+            Subject::GroupNorm3d => Box::new(GroupNorm::new(2, 4).unwrap()),
+            Subject::Mlp(norm) => Box::new(
                 MlpConfig::parse("4-6-3")
                     .unwrap()
                     .activation(Activation::Tanh)
@@ -57,9 +57,9 @@ impl Layer {
 
     fn input_shape(self) -> Vec<usize> {
         match self {
-            Layer::Flatten => vec![5, 2, 3],
-            Layer::GroupNorm => vec![5, 8],
-            Layer::GroupNorm3d => vec![3, 4, 2],
+            Subject::Flatten => vec![5, 2, 3],
+            Subject::GroupNorm => vec![5, 8],
+            Subject::GroupNorm3d => vec![3, 4, 2],
             _ => vec![5, 4],
         }
     }
@@ -68,7 +68,7 @@ impl Layer {
 /// `Σ y ⊙ r` for a fixed random `r`, so that no gradient is trivially zero
 /// (plain `Σ y` of a normalization layer has zero input gradient).
 struct Projected {
-    layer: Layer,
+    layer: Subject,
     r: ArrayD<f64>,
 }
 
@@ -88,7 +88,7 @@ fn random(shape: &[usize], rng: &mut StdRng, scale: f64) -> ArrayD<f64> {
 
 /// Checks input and parameter gradients of `layer` (parameters perturbed away
 /// from their init so that, e.g., γ is not all ones).
-fn check(layer: Layer) {
+fn check(layer: Subject) {
     let mut rng = StdRng::seed_from_u64(3);
     let module = layer.build::<f64>();
     let x = random(&layer.input_shape(), &mut rng, 2.0);
@@ -127,12 +127,12 @@ fn assert_close(what: &str, report: &autodiff::GradCheckReport) {
 
 #[test]
 fn linear() {
-    check(Layer::Linear);
+    check(Subject::Linear);
 }
 
 #[test]
 fn linear_without_bias() {
-    check(Layer::LinearNoBias);
+    check(Subject::LinearNoBias);
 }
 
 #[test]
@@ -145,40 +145,40 @@ fn every_activation() {
         Activation::Softplus,
         Activation::Identity,
     ] {
-        check(Layer::Act(a));
+        check(Subject::Act(a));
     }
 }
 
 #[test]
 fn dropout_with_a_fixed_mask() {
-    check(Layer::Dropout);
+    check(Subject::Dropout);
 }
 
 #[test]
 fn flatten_then_linear() {
-    check(Layer::Flatten);
+    check(Subject::Flatten);
 }
 
 #[test]
 fn batch_norm_through_the_batch_statistics() {
-    check(Layer::BatchNorm);
+    check(Subject::BatchNorm);
 }
 
 #[test]
 fn layer_norm() {
-    check(Layer::LayerNorm);
+    check(Subject::LayerNorm);
 }
 
 #[test]
 fn group_norm_on_features_and_on_channels_with_length() {
-    check(Layer::GroupNorm);
-    check(Layer::GroupNorm3d);
+    check(Subject::GroupNorm);
+    check(Subject::GroupNorm3d);
 }
 
 #[test]
 fn mlp_with_each_normalization_and_dropout() {
     for norm in [Norm::None, Norm::Batch, Norm::Layer, Norm::Group(2)] {
-        check(Layer::Mlp(norm));
+        check(Subject::Mlp(norm));
     }
 }
 

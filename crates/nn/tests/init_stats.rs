@@ -43,12 +43,26 @@ fn check_uniform(init: Init, low: f64, high: f64) {
     let sigma = (high - low) / 12f64.sqrt();
     let (mean, std) = mean_std(&w);
     let name = init.name();
-    assert!(w.iter().all(|&x| (low..high).contains(&x)), "{name}: a draw outside [{low}, {high})");
+    assert!(
+        w.iter().all(|&x| (low..high).contains(&x)),
+        "{name}: a draw outside [{low}, {high})"
+    );
     // P(max < high - δ(high-low)) = (1-δ)^n ≈ e^{-13} for δ = 1e-4
     let width = high - low;
-    assert!(w.iter().any(|&x| x > high - 1e-4 * width), "{name}: upper bound not reached");
-    assert!(w.iter().any(|&x| x < low + 1e-4 * width), "{name}: lower bound not reached");
-    assert_within(&format!("{name} mean"), mean, (low + high) / 2.0, sigma / N.sqrt());
+    assert!(
+        w.iter().any(|&x| x > high - 1e-4 * width),
+        "{name}: upper bound not reached"
+    );
+    assert!(
+        w.iter().any(|&x| x < low + 1e-4 * width),
+        "{name}: lower bound not reached"
+    );
+    assert_within(
+        &format!("{name} mean"),
+        mean,
+        (low + high) / 2.0,
+        sigma / N.sqrt(),
+    );
     assert_within(&format!("{name} std"), std, sigma, sigma * (0.2 / N).sqrt());
 }
 
@@ -61,7 +75,12 @@ fn check_normal(init: Init, want_mean: f64, sigma: f64) {
     assert_within(&format!("{name} std"), std, sigma, sigma / (2.0 * N).sqrt());
     let p = 0.682_689_492_137_085_9; // erf(1/√2)
     let inside = w.iter().filter(|&&x| (x - want_mean).abs() < sigma).count() as f64 / N;
-    assert_within(&format!("{name} P(|w-μ|<σ)"), inside, p, (p * (1.0 - p) / N).sqrt());
+    assert_within(
+        &format!("{name} P(|w-μ|<σ)"),
+        inside,
+        p,
+        (p * (1.0 - p) / N).sqrt(),
+    );
 }
 
 #[test]
@@ -72,12 +91,26 @@ fn zeros_and_constant_are_exact() {
 
 #[test]
 fn uniform_with_given_bounds() {
-    check_uniform(Init::Uniform { low: -0.3, high: 0.7 }, -0.3, 0.7);
+    check_uniform(
+        Init::Uniform {
+            low: -0.3,
+            high: 0.7,
+        },
+        -0.3,
+        0.7,
+    );
 }
 
 #[test]
 fn normal_with_given_mean_and_std() {
-    check_normal(Init::Normal { mean: 0.5, std: 0.02 }, 0.5, 0.02);
+    check_normal(
+        Init::Normal {
+            mean: 0.5,
+            std: 0.02,
+        },
+        0.5,
+        0.02,
+    );
 }
 
 #[test]
@@ -97,9 +130,17 @@ fn xavier_normal_std_is_gain_sqrt_2_over_fan_sum() {
 fn kaiming_uniform_bound_is_gain_sqrt_3_over_fan() {
     let gain = 2f64.sqrt();
     let b = gain * (3.0 / FAN_IN).sqrt();
-    check_uniform(Init::kaiming_uniform(FanMode::FanIn, Nonlinearity::Relu), -b, b);
+    check_uniform(
+        Init::kaiming_uniform(FanMode::FanIn, Nonlinearity::Relu),
+        -b,
+        b,
+    );
     let b = gain * (3.0 / FAN_OUT).sqrt();
-    check_uniform(Init::kaiming_uniform(FanMode::FanOut, Nonlinearity::Relu), -b, b);
+    check_uniform(
+        Init::kaiming_uniform(FanMode::FanOut, Nonlinearity::Relu),
+        -b,
+        b,
+    );
 }
 
 #[test]
@@ -199,19 +240,38 @@ fn fan_based_schemes_refuse_vectors() {
 fn invalid_parameters_are_refused() {
     let mut rng = StdRng::seed_from_u64(0);
     for init in [
-        Init::Uniform { low: 1.0, high: 0.0 },
-        Init::Normal { mean: 0.0, std: -1.0 },
+        Init::Uniform {
+            low: 1.0,
+            high: 0.0,
+        },
+        Init::Normal {
+            mean: 0.0,
+            std: -1.0,
+        },
         Init::Constant(f64::NAN),
-        Init::XavierUniform { gain: f64::INFINITY },
+        Init::XavierUniform {
+            gain: f64::INFINITY,
+        },
     ] {
         let err = init.sample::<f64, _>(&[3, 3], &mut rng).unwrap_err();
-        assert!(matches!(err, nn::NnError::InvalidHyperparameter { .. }), "{init:?}: {err}");
+        assert!(
+            matches!(err, nn::NnError::InvalidHyperparameter { .. }),
+            "{init:?}: {err}"
+        );
     }
 }
 
 #[test]
 fn conv_shaped_fans_include_the_receptive_field() {
     // (out=8, in=4, 3, 3): fan_in = 36, fan_out = 72, as PyTorch
-    let s = Init::XavierNormal { gain: 1.0 }.spread(&[8, 4, 3, 3]).unwrap();
-    assert_eq!(s, nn::Spread::Normal { mean: 0.0, std: (2.0f64 / 108.0).sqrt() });
+    let s = Init::XavierNormal { gain: 1.0 }
+        .spread(&[8, 4, 3, 3])
+        .unwrap();
+    assert_eq!(
+        s,
+        nn::Spread::Normal {
+            mean: 0.0,
+            std: (2.0f64 / 108.0).sqrt()
+        }
+    );
 }

@@ -8,9 +8,20 @@ const EPS: f64 = 1e-5;
 
 fn batches() -> Vec<Array2<f64>> {
     vec![
-        array![[1.0, -2.0, 0.5], [3.0, 0.0, 1.5], [2.0, 4.0, -1.0], [0.0, 1.0, 2.0]],
+        array![
+            [1.0, -2.0, 0.5],
+            [3.0, 0.0, 1.5],
+            [2.0, 4.0, -1.0],
+            [0.0, 1.0, 2.0]
+        ],
         array![[5.0, 1.0, 0.0], [-1.0, 2.0, 0.5], [2.5, -3.0, 1.0]],
-        array![[0.2, 0.4, 0.6], [1.0, -1.0, 3.0], [-2.0, 0.0, 1.0], [4.0, 2.0, -2.0], [1.0, 1.0, 1.0]],
+        array![
+            [0.2, 0.4, 0.6],
+            [1.0, -1.0, 3.0],
+            [-2.0, 0.0, 1.0],
+            [4.0, 2.0, -2.0],
+            [1.0, 1.0, 1.0]
+        ],
     ]
 }
 
@@ -37,14 +48,17 @@ fn column_stats(x: &Array2<f64>, unbiased: bool) -> (Vec<f64>, Vec<f64>) {
 }
 
 fn assert_close(got: f64, want: f64, what: &str) {
-    assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{what}: {got} vs {want}");
+    assert!(
+        (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+        "{what}: {got} vs {want}"
+    );
 }
 
 #[test]
 fn running_statistics_after_several_batches_match_a_hand_computation() {
     let mut bn = BatchNorm1d::<f64>::new(3);
-    let mut running_mean = vec![0.0; 3];
-    let mut running_var = vec![1.0; 3];
+    let mut running_mean = [0.0; 3];
+    let mut running_var = [1.0; 3];
     for x in batches() {
         forward(&mut bn, &x, Mode::Train);
         let (m, _) = column_stats(&x, false);
@@ -70,7 +84,12 @@ fn train_output_uses_batch_statistics_with_biased_variance() {
     let x = &batches()[0];
     let y = forward(&mut bn, x, Mode::Train);
     let (m, v) = column_stats(x, false);
-    for ((i, j), &got) in y.clone().into_dimensionality::<ndarray::Ix2>().unwrap().indexed_iter() {
+    for ((i, j), &got) in y
+        .clone()
+        .into_dimensionality::<ndarray::Ix2>()
+        .unwrap()
+        .indexed_iter()
+    {
         let want = (x[[i, j]] - m[j]) / (v[j] + EPS).sqrt() * gamma[j] + beta[j];
         assert_close(got, want, "train output");
     }
@@ -105,7 +124,13 @@ fn batch_norm_backward_matches_the_closed_form() {
     // dx = γ/(N·σ) · (N·g - Σg - x̂·Σ(g·x̂)), the textbook BatchNorm backward.
     let mut bn = BatchNorm1d::<f64>::new(3);
     let x = batches()[2].clone();
-    let g = array![[0.3, -1.0, 0.2], [1.0, 0.5, -0.4], [0.0, 2.0, 1.0], [-0.7, 0.1, 0.9], [0.4, -0.3, 0.0]];
+    let g = array![
+        [0.3, -1.0, 0.2],
+        [1.0, 0.5, -0.4],
+        [0.0, 2.0, 1.0],
+        [-0.7, 0.1, 0.9],
+        [0.4, -0.3, 0.0]
+    ];
     let gamma = array![1.5, -0.5, 2.0];
     bn.param_mut("weight").unwrap().value_mut().assign(&gamma);
     let mut tape = Tape::new();
@@ -223,7 +248,9 @@ fn group_norm_with_one_group_equals_layer_norm_and_with_c_groups_is_per_channel(
     let x3 = ndarray::Array3::from_shape_fn((2, 3, 4), |(n, c, l)| (n * 7 + c * 3 + l * l) as f64);
     let mut tape = Tape::new();
     let xv = tape.constant_copy(&x3);
-    let y = GroupNorm::<f64>::new(3, 3).unwrap().forward(&mut tape, xv, Mode::Train);
+    let y = GroupNorm::<f64>::new(3, 3)
+        .unwrap()
+        .forward(&mut tape, xv, Mode::Train);
     for n in 0..2 {
         for c in 0..3 {
             let lane = x3.slice(ndarray::s![n, c, ..]);
@@ -241,9 +268,15 @@ fn group_norm_with_one_group_equals_layer_norm_and_with_c_groups_is_per_channel(
 fn invalid_normalization_settings_are_typed_errors() {
     assert!(matches!(
         GroupNorm::<f64>::new(4, 6),
-        Err(nn::NnError::GroupsDoNotDivide { num_groups: 4, num_channels: 6 })
+        Err(nn::NnError::GroupsDoNotDivide {
+            num_groups: 4,
+            num_channels: 6
+        })
     ));
-    assert!(matches!(GroupNorm::<f64>::new(0, 6), Err(nn::NnError::GroupsDoNotDivide { .. })));
+    assert!(matches!(
+        GroupNorm::<f64>::new(0, 6),
+        Err(nn::NnError::GroupsDoNotDivide { .. })
+    ));
     assert!(BatchNorm1d::<f64>::with_options(3, 1e-5, -0.1).is_err());
     assert!(LayerNorm::<f64>::with_eps(3, f64::NAN).is_err());
 }

@@ -94,5 +94,10 @@ fn random_init_breaks_the_symmetry_and_fits_the_batch() {
     let mut net = Mlp::<f64>::from_spec("4-6-3", &mut rng).unwrap();
     let losses = train(&mut net, 100, 0.5);
     assert!(unit_spread(&net) > 0.1);
-    assert!(losses[99] < 0.5 * losses[0], "losses {} -> {}", losses[0], losses[99]);
+    assert!(
+        losses[99] < 0.5 * losses[0],
+        "losses {} -> {}",
+        losses[0],
+        losses[99]
+    );
 }

@@ -36,6 +36,7 @@ use ndarray::{ArrayD, IxDyn};
 /// ```ignore
 /// objective!(Square, |t, x| { let y = t.mul(x[0], x[0]); t.sum(y) });
 /// ```
+#[allow(unused_macros)]
 macro_rules! objective {
     ($(#[$meta:meta])* $name:ident, |$tape:ident, $x:ident| $body:expr) => {
         $(#[$meta])*
@@ -51,6 +52,7 @@ macro_rules! objective {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use objective;
 
 /// Settings of one gradient check; see the module docs for the values.

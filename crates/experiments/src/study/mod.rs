@@ -1,0 +1,65 @@
+//! The lecture's studies: a registry in lecture order, each study a module
+//! with a `Config` (whose `Default` is the lecture's setting) and a `run`
+//! that returns a [`Report`](crate::report::Report).
+//!
+//! ```
+//! let names: Vec<&str> = experiments::study::all().iter().map(|s| s.name()).collect();
+//! assert!(names.len() >= 1);
+//! ```
+
+mod context;
+
+pub use context::{Size, StudyContext};
+
+use crate::error::Result;
+use crate::report::Report;
+
+/// A runnable study.
+pub trait Study {
+    /// Short name used on the command line and as the results folder.
+    fn name(&self) -> &'static str;
+    /// Human title.
+    fn title(&self) -> &'static str;
+    /// The lecture section it reproduces (e.g. `"§4"`).
+    fn section(&self) -> &'static str;
+    /// One line on what it shows (for `experiments list`).
+    fn summary(&self) -> &'static str;
+    /// Runs at `ctx.size`, writing figures and data into `ctx.dir(self.name())`.
+    ///
+    /// **Errors**: whatever the study's algorithms or files report; the tour
+    /// turns an error into a failed report rather than dropping the study.
+    fn run(&self, ctx: &StudyContext) -> Result<Report>;
+}
+
+/// Every study, in the lecture's order.
+///
+/// ```
+/// assert!(experiments::study::all().iter().all(|s| !s.title().is_empty()));
+/// ```
+pub fn all() -> Vec<Box<dyn Study>> {
+    vec![]
+}
+
+/// The study called `name`.
+///
+/// ```
+/// assert!(experiments::study::find("no-such-study").is_none());
+/// ```
+pub fn find(name: &str) -> Option<Box<dyn Study>> {
+    all().into_iter().find(|s| s.name() == name)
+}
+
+/// Runs `study`, timing it and turning an error into a failed report; the
+/// report is written to its folder either way.
+///
+/// **Errors**: only if the report itself cannot be written.
+pub fn run_one(study: &dyn Study, ctx: &StudyContext) -> Result<Report> {
+    let start = std::time::Instant::now();
+    let mut report = match study.run(ctx) {
+        Ok(r) => r,
+        Err(e) => Report::failed(study.name(), study.title(), study.section(), e.to_string()),
+    };
+    report.seconds = start.elapsed().as_secs_f64();
+    report.write(&ctx.dir(study.name()))?;
+    Ok(report)
+}
