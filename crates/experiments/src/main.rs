@@ -1,6 +1,11 @@
-//! The `experiments` command line.
+//! The `experiments` command line: train a network, or run the lecture's
+//! studies. Every invalid flag or value ends with one line on stderr and exit
+//! code 2.
 
-fn main() {
-    eprintln!("experiments: the training command and the studies are not implemented yet");
-    std::process::exit(2);
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
 }

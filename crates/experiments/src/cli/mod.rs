@@ -1,0 +1,64 @@
+//! Argument parsing and dispatch. Errors are one line and exit code 2.
+
+mod studies;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// optilab: train neural networks and study how they are optimized.
+#[derive(Debug, Parser)]
+#[command(name = "experiments", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the studies.
+    List,
+    /// Run every study in quick mode and write results/ with an index.
+    Tour(studies::TourArgs),
+    /// Run one study (at full size with --full).
+    Study(studies::StudyArgs),
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                print!("{e}");
+                return ExitCode::SUCCESS;
+            }
+            return fail(first_line(&e.to_string()));
+        }
+    };
+    let outcome = match cli.command {
+        Command::List => studies::list(),
+        Command::Tour(args) => studies::tour(&args),
+        Command::Study(args) => studies::study(&args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+/// clap's messages span several lines (usage, tips); keep the error line.
+fn first_line(message: &str) -> &str {
+    message
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim()
+}
+
+fn fail(message: &str) -> ExitCode {
+    let line = message.replace('\n', " ");
+    eprintln!("experiments: {}", line.trim_start_matches("error: "));
+    ExitCode::from(2)
+}
