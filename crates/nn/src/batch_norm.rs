@@ -3,9 +3,10 @@
 use autodiff::{Float, Tape, Var};
 use ndarray::{ArrayD, IxDyn, Zip};
 
+use crate::buffer::{Buffer, BufferValue};
 use crate::error::{Result, check_hyper};
 use crate::module::{LayerKind, Mode, Module};
-use crate::param::{Buffer, BufferValue, Param, ParamKind};
+use crate::param::{Param, ParamKind};
 use crate::standardize::{affine, standardize};
 
 /// PyTorch's `nn.BatchNorm1d(C)` for inputs `(N, C)`.

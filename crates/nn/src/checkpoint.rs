@@ -10,9 +10,9 @@ use autodiff::Float;
 use ndarray::{ArrayD, IxDyn};
 use safetensors::tensor::{Dtype, SafeTensorError, SafeTensors, TensorView};
 
+use crate::buffer::BufferValue;
 use crate::error::{NnError, Result};
 use crate::module::Module;
-use crate::param::BufferValue;
 
 /// One entry of the model's state, as it is stored.
 enum Entry<'a, T> {

@@ -1,5 +1,5 @@
 //! Initialization schemes (PyTorch's `torch.nn.init`), sampled from an
-//! explicit RNG, and re-initialization of a whole model.
+//! explicit RNG.
 
 use autodiff::Float;
 use ndarray::{ArrayD, ArrayViewMutD, IxDyn};
@@ -7,74 +7,9 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal, StandardUniform};
 
 use crate::error::{NnError, Result, check_hyper};
+use crate::fans::{FanMode, Fans};
 use crate::gain::Nonlinearity;
-use crate::module::Module;
 use crate::orthogonal::orthogonal;
-use crate::param::ParamKind;
-
-/// Which fan a Kaiming scheme preserves: `FanIn` keeps the variance of the
-/// forward activations, `FanOut` that of the backward gradients.
-///
-/// ```
-/// let mode = nn::FanMode::FanIn;
-/// assert_ne!(mode, nn::FanMode::FanOut);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FanMode {
-    /// Use the number of inputs of each unit.
-    FanIn,
-    /// Use the number of outputs.
-    FanOut,
-}
-
-/// Fan-in and fan-out of a weight tensor, computed like PyTorch's
-/// `_calculate_fan_in_and_fan_out`: for shape `(out, in, k1, k2, ...)`,
-/// `fan_in = in·k1·k2···` and `fan_out = out·k1·k2···`.
-///
-/// ```
-/// let fans = nn::Fans::of(&[10, 784]).unwrap();
-/// assert_eq!((fans.fan_in, fans.fan_out), (784, 10));
-/// assert!(nn::Fans::of(&[10]).is_none());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fans {
-    /// Inputs per unit.
-    pub fan_in: usize,
-    /// Outputs per unit.
-    pub fan_out: usize,
-}
-
-impl Fans {
-    /// The fans of `shape`, `None` for fewer than 2 axes (PyTorch raises).
-    ///
-    /// ```
-    /// let fans = nn::Fans::of(&[8, 4, 3, 3]).unwrap();
-    /// assert_eq!((fans.fan_in, fans.fan_out), (36, 72));
-    /// ```
-    pub fn of(shape: &[usize]) -> Option<Fans> {
-        if shape.len() < 2 {
-            return None;
-        }
-        let receptive: usize = shape[2..].iter().product();
-        Some(Fans {
-            fan_in: shape[1] * receptive,
-            fan_out: shape[0] * receptive,
-        })
-    }
-
-    /// The fan selected by `mode`.
-    ///
-    /// ```
-    /// let fans = nn::Fans::of(&[10, 784]).unwrap();
-    /// assert_eq!(fans.get(nn::FanMode::FanOut), 10);
-    /// ```
-    pub fn get(self, mode: FanMode) -> usize {
-        match mode {
-            FanMode::FanIn => self.fan_in,
-            FanMode::FanOut => self.fan_out,
-        }
-    }
-}
 
 /// An initialization scheme. Formulas (PyTorch's `torch.nn.init`), with fans
 /// from [`Fans`] and a gain from [`Nonlinearity::gain`]:
@@ -414,42 +349,4 @@ fn symmetric(bound: f64) -> Spread {
         low: -bound,
         high: bound,
     }
-}
-
-/// Re-initializes a whole model in one call: every [`ParamKind::Weight`] with
-/// `weights` and every [`ParamKind::Bias`] with `biases`; normalization scales
-/// and shifts are left alone (they are 1 and 0 by construction).
-///
-/// **Errors**: as [`Init::spread`]; nothing is changed on error: every scheme
-/// is checked against every shape before any parameter is overwritten.
-///
-/// ```
-/// use nn::{FanMode, Init, MlpConfig, Module, Nonlinearity, init_model};
-/// let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(0);
-/// let mut mlp = MlpConfig::parse("784-10-10").unwrap().build::<f32>(&mut rng).unwrap();
-/// init_model(&mut mlp, Init::kaiming_normal(FanMode::FanIn, Nonlinearity::Relu), Init::Zeros, &mut rng).unwrap();
-/// assert_eq!(mlp.param("layers.0.bias").unwrap().value().sum(), 0.0);
-/// ```
-pub fn init_model<T, M, R>(model: &mut M, weights: Init, biases: Init, rng: &mut R) -> Result<()>
-where
-    T: Float,
-    M: Module<T> + ?Sized,
-    R: Rng + ?Sized,
-{
-    let scheme = |kind| match kind {
-        ParamKind::Weight => Some(weights),
-        ParamKind::Bias => Some(biases),
-        ParamKind::NormScale | ParamKind::NormShift => None,
-    };
-    for p in model.params() {
-        if let Some(init) = scheme(p.kind()) {
-            init.spread(p.value().shape())?;
-        }
-    }
-    for p in model.params_mut() {
-        if let Some(init) = scheme(p.kind()) {
-            init.fill(&mut p.value_mut(), rng)?;
-        }
-    }
-    Ok(())
 }

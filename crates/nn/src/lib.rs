@@ -64,9 +64,11 @@
 
 mod activation;
 mod batch_norm;
+mod buffer;
 mod checkpoint;
 mod dropout;
 mod error;
+mod fans;
 mod flatten;
 mod gain;
 mod group_norm;
@@ -74,28 +76,34 @@ mod init;
 mod layer_norm;
 mod linear;
 mod mlp;
+mod mlp_config;
 mod module;
 mod orthogonal;
 mod param;
 mod regularization;
+mod reinit;
 mod sequential;
 mod standardize;
 
 pub use activation::Activation;
 pub use batch_norm::BatchNorm1d;
+pub use buffer::{Buffer, BufferValue};
 pub use checkpoint::{
     checkpoint_to_bytes, load_checkpoint, load_checkpoint_bytes, save_checkpoint,
 };
 pub use dropout::Dropout;
 pub use error::{NnError, Result};
+pub use fans::{FanMode, Fans};
 pub use flatten::Flatten;
 pub use gain::Nonlinearity;
 pub use group_norm::GroupNorm;
-pub use init::{FanMode, Fans, Init, Spread, init_model};
+pub use init::{Init, Spread};
 pub use layer_norm::LayerNorm;
 pub use linear::Linear;
-pub use mlp::{Mlp, MlpConfig, Norm};
+pub use mlp::Mlp;
+pub use mlp_config::{MlpConfig, Norm};
 pub use module::{LayerKind, Mode, Module};
-pub use param::{Buffer, BufferValue, Param, ParamGrad, ParamKind};
+pub use param::{Param, ParamGrad, ParamKind};
 pub use regularization::{ParamSelect, Penalty, Regularizer};
+pub use reinit::init_model;
 pub use sequential::Sequential;

@@ -5,7 +5,8 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Ix1, Ix2};
 use rand::{Rng, RngCore};
 
 use crate::error::{NnError, Result};
-use crate::init::{Fans, Init};
+use crate::fans::Fans;
+use crate::init::Init;
 use crate::module::{LayerKind, Mode, Module};
 use crate::param::{Param, ParamKind};
 

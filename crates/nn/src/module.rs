@@ -5,7 +5,8 @@ use autodiff::{Float, Gradients, Tape, Var};
 use rand::RngCore;
 
 use crate::activation::Activation;
-use crate::param::{Buffer, Param, ParamGrad};
+use crate::buffer::Buffer;
+use crate::param::{Param, ParamGrad};
 
 /// Training or evaluation behaviour of a forward pass (dropout is active and
 /// BatchNorm uses and updates batch statistics only in `Train`).
@@ -64,7 +65,8 @@ pub enum LayerKind {
 /// is remembered.
 ///
 /// The trait is dyn-compatible (containers hold `Box<dyn Module<T>>`); the
-/// methods with a default body work for every implementor.
+/// methods with a default body work for every implementor. Modules are
+/// `Send`, so a model can be moved to another thread (one run per thread).
 ///
 /// ```
 /// use autodiff::{Float, Tape, Var};
@@ -86,7 +88,7 @@ pub enum LayerKind {
 /// assert_eq!(tape.value(y).sum(), 5.0);
 /// assert_eq!(m.num_params(), 2);
 /// ```
-pub trait Module<T: Float> {
+pub trait Module<T: Float>: Send {
     /// Records the forward pass for input `x` on `tape` and returns the output.
     ///
     /// **Panics** naming the layer and shapes if `x` has the wrong shape.

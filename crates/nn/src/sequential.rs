@@ -5,8 +5,9 @@ use std::fmt;
 use autodiff::{Float, Tape, Var};
 use rand::RngCore;
 
+use crate::buffer::Buffer;
 use crate::module::{LayerKind, Mode, Module};
-use crate::param::{Buffer, Param, join};
+use crate::param::{Param, join};
 
 /// Modules applied one after another, PyTorch's `nn.Sequential`: child `i`'s
 /// parameters are named `i.weight`, `i.bias`, ... (or `prefix.i.weight` once

@@ -267,3 +267,19 @@ fn a_missing_file_is_an_io_error_naming_the_path() {
     assert!(matches!(&err, NnError::Io { path: p, .. } if p == &path));
     assert!(err.to_string().contains("absent.safetensors"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any f32 bit pattern (NaN payloads, subnormals, -0) survives a round trip.
+    #[test]
+    fn any_f32_bits_round_trip(bits in proptest::collection::vec(proptest::prelude::any::<u32>(), 6)) {
+        let w = ndarray::Array2::from_shape_vec((2, 3), bits.iter().map(|b| f32::from_bits(*b)).collect()).unwrap();
+        let layer = nn::Linear::from_arrays(w, None).unwrap();
+        let bytes = checkpoint_to_bytes(&layer).unwrap();
+        let mut other = nn::Linear::from_arrays(ndarray::Array2::<f32>::zeros((2, 3)), None).unwrap();
+        load_checkpoint_bytes(&mut other, &bytes).unwrap();
+        let got: Vec<u32> = other.weight().iter().map(|x| x.to_bits()).collect();
+        proptest::prop_assert_eq!(got, bits);
+    }
+}

@@ -371,3 +371,18 @@ fn regularization_terms_match_their_formulas() {
     let zero = nothing.term(&mut tape, &layer);
     assert_eq!(tape.scalar(zero), 0.0);
 }
+
+proptest::proptest! {
+    /// Widths printed with `-` parse back to the same widths, and the built
+    /// network has one Linear per consecutive pair.
+    #[test]
+    fn spec_round_trip(sizes in proptest::collection::vec(1usize..50, 2..6)) {
+        let spec: Vec<String> = sizes.iter().map(usize::to_string).collect();
+        let config = MlpConfig::parse(&spec.join("-")).unwrap();
+        proptest::prop_assert_eq!(config.sizes(), &sizes[..]);
+        let mlp = config.build::<f32>(&mut rng()).unwrap();
+        proptest::prop_assert_eq!(mlp.num_linear(), sizes.len() - 1);
+        let expected: usize = sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum();
+        proptest::prop_assert_eq!(mlp.num_params(), expected);
+    }
+}
