@@ -179,6 +179,23 @@ impl<T: Float> Tape<T> {
         self.push(value.into_dyn(), Op::Leaf, false, false)
     }
 
+    /// A buffer of `shape` from the tape's pool, with unspecified contents
+    /// (stale values from an earlier step, or zeros). Fill it completely, then
+    /// hand it back with [`constant`](Tape::constant) or [`leaf`](Tape::leaf):
+    /// a minibatch gathered this way is never copied, and after
+    /// [`clear`](Tape::clear) the memory returns to the pool.
+    ///
+    /// ```
+    /// let mut tape = autodiff::Tape::<f32>::new();
+    /// let mut batch = tape.buffer(&[2, 3]);
+    /// batch.fill(1.0);
+    /// let x = tape.constant(batch);
+    /// assert_eq!(tape.value(x).sum(), 6.0);
+    /// ```
+    pub fn buffer(&mut self, shape: &[usize]) -> ArrayD<T> {
+        self.pool.take(shape)
+    }
+
     /// A leaf that needs a gradient, copied from `value` into a reused buffer.
     ///
     /// ```

@@ -170,6 +170,9 @@ impl<T: Float> Tape<T> {
     }
 }
 
+/// `∂out/∂operand · g` as a function of `(g, a, b, out)`.
+type PartialRule<T> = fn(T, T, T, T) -> T;
+
 /// Backward of the broadcasting binary ops.
 pub(crate) fn binary_backward<T: Float>(
     tape: &Tape<T>,
@@ -184,7 +187,7 @@ pub(crate) fn binary_backward<T: Float>(
     };
     let (av, bv) = (tape.value(a), tape.value(b));
     // ∂a: g·∂out/∂a, ∂b: g·∂out/∂b, as functions of (g, a, b, out)
-    let (fa, fb): (fn(T, T, T, T) -> T, fn(T, T, T, T) -> T) = match op {
+    let (fa, fb): (PartialRule<T>, PartialRule<T>) = match op {
         Op::Add(..) => (|g, _, _, _| g, |g, _, _, _| g),
         Op::Sub(..) => (|g, _, _, _| g, |g, _, _, _| -g),
         Op::Mul(..) => (|g, _, b, _| g * b, |g, a, _, _| g * a),
