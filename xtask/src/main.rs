@@ -3,7 +3,9 @@
 //! - `cargo xtask test`: everything the test suite needs, then every test of
 //!   the workspace. This is the README's test command.
 //! - `cargo xtask fetch-mnist`: download and verify MNIST / Fashion-MNIST.
+//! - `cargo xtask bench`: the benchmark protocol's workloads (and `--micro`).
 
+mod bench;
 mod fetch_mnist;
 mod test;
 
@@ -26,9 +28,10 @@ fn try_main() -> Result<(), String> {
     match task.as_deref() {
         Some("test") => test::run(&rest),
         Some("fetch-mnist") => fetch_mnist::run(&rest),
+        Some("bench") => bench::run(&rest),
         Some(other) => Err(format!("unknown task `{other}`\n{USAGE}")),
         None => Err(USAGE.to_string()),
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <task>\n\ntasks:\n  test           fetch the datasets, then run every test of the workspace\n  fetch-mnist    download and verify MNIST / Fashion-MNIST (--help for options)";
+const USAGE: &str = "usage: cargo xtask <task>\n\ntasks:\n  test           fetch the datasets, then run every test of the workspace\n  fetch-mnist    download and verify MNIST / Fashion-MNIST (--help for options)\n  bench          benchmark workloads W1-W3 (Q1, Q2 with --quality; --micro; --help)";
