@@ -31,10 +31,19 @@ fn bench_one(c: &mut Criterion, name: &str, mut opt: Box<dyn Optimizer<f32>>) {
 
 fn optimizers(c: &mut Criterion) {
     let all: Vec<(&str, Box<dyn Optimizer<f32>>)> = vec![
-        ("sgd", Box::new(SgdConfig::default().lr(0.01).build().unwrap())),
+        (
+            "sgd",
+            Box::new(SgdConfig::default().lr(0.01).build().unwrap()),
+        ),
         (
             "sgd_momentum",
-            Box::new(SgdConfig::default().lr(0.01).momentum(Momentum::heavy(0.9)).build().unwrap()),
+            Box::new(
+                SgdConfig::default()
+                    .lr(0.01)
+                    .momentum(Momentum::heavy(0.9))
+                    .build()
+                    .unwrap(),
+            ),
         ),
         (
             "sgd_nesterov",
@@ -46,12 +55,24 @@ fn optimizers(c: &mut Criterion) {
                     .unwrap(),
             ),
         ),
-        ("adagrad", Box::new(AdagradConfig::default().build().unwrap())),
-        ("rmsprop", Box::new(RmsPropConfig::default().build().unwrap())),
+        (
+            "adagrad",
+            Box::new(AdagradConfig::default().build().unwrap()),
+        ),
+        (
+            "rmsprop",
+            Box::new(RmsPropConfig::default().build().unwrap()),
+        ),
         ("adam", Box::new(AdamConfig::default().build().unwrap())),
-        ("adam_amsgrad", Box::new(AdamConfig::default().amsgrad(true).build().unwrap())),
+        (
+            "adam_amsgrad",
+            Box::new(AdamConfig::default().amsgrad(true).build().unwrap()),
+        ),
         ("adamw", Box::new(AdamWConfig::default().build().unwrap())),
-        ("adadelta", Box::new(AdadeltaConfig::default().build().unwrap())),
+        (
+            "adadelta",
+            Box::new(AdadeltaConfig::default().build().unwrap()),
+        ),
         ("adamax", Box::new(AdamaxConfig::default().build().unwrap())),
         ("nadam", Box::new(NAdamConfig::default().build().unwrap())),
         ("radam", Box::new(RAdamConfig::default().build().unwrap())),

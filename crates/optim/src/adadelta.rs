@@ -38,7 +38,10 @@ pub struct AdadeltaRule {
 
 impl Default for AdadeltaRule {
     fn default() -> Self {
-        AdadeltaRule { rho: 0.9, eps: 1e-6 }
+        AdadeltaRule {
+            rho: 0.9,
+            eps: 1e-6,
+        }
     }
 }
 

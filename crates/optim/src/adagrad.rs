@@ -139,7 +139,9 @@ impl Rule for AdagradRule {
         let [sum] = buffers else {
             unreachable!("Adagrad has one buffer")
         };
-        with_decay!(T, ctx, DecayMode::Coupled, |d| kernel(d, neg_clr, eps, param, grad, sum))
+        with_decay!(T, ctx, DecayMode::Coupled, |d| kernel(
+            d, neg_clr, eps, param, grad, sum
+        ))
     }
 
     fn to_hyperparameters(&self) -> Hyperparameters {
@@ -154,7 +156,14 @@ impl Rule for AdagradRule {
     }
 }
 
-fn kernel<T: Float, D: Decay<T>>(d: D, neg_clr: T, eps: T, param: &mut [T], grad: &[T], sum: &mut [T]) {
+fn kernel<T: Float, D: Decay<T>>(
+    d: D,
+    neg_clr: T,
+    eps: T,
+    param: &mut [T],
+    grad: &[T],
+    sum: &mut [T],
+) {
     for ((p, &g), s) in param.iter_mut().zip(grad).zip(sum.iter_mut()) {
         let g = d.grad(*p, g);
         *s += g * g;

@@ -23,7 +23,9 @@ use crate::driver::Driver;
 use crate::error::Result;
 use crate::float::Float;
 use crate::optimizer::OptimizerKind;
-use crate::rule::{BufferSpec, Decay, DecayMode, Lerp, Rule, StepCtx, maximum, pow_step, with_decay};
+use crate::rule::{
+    BufferSpec, Decay, DecayMode, Lerp, Rule, StepCtx, maximum, pow_step, with_decay,
+};
 use crate::state::Hyperparameters;
 
 /// Adam's own hyperparameters.
@@ -224,7 +226,10 @@ fn adam_kernel<T: Float, D: Decay<T>>(
     };
     match buffers {
         [m, v] => {
-            let it = param.iter_mut().zip(grad).zip(m.iter_mut().zip(v.iter_mut()));
+            let it = param
+                .iter_mut()
+                .zip(grad)
+                .zip(m.iter_mut().zip(v.iter_mut()));
             for ((p, &g), (m, v)) in it {
                 let pd = moments(p, g, m, v);
                 let denom = v.sqrt() / k.bias_correction2_sqrt + k.eps;
@@ -232,7 +237,10 @@ fn adam_kernel<T: Float, D: Decay<T>>(
             }
         }
         [m, v, vmax] => {
-            let it = param.iter_mut().zip(grad).zip(m.iter_mut().zip(v.iter_mut()));
+            let it = param
+                .iter_mut()
+                .zip(grad)
+                .zip(m.iter_mut().zip(v.iter_mut()));
             for (((p, &g), (m, v)), vmax) in it.zip(vmax.iter_mut()) {
                 let pd = moments(p, g, m, v);
                 *vmax = maximum(*vmax, *v);

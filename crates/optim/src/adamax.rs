@@ -19,7 +19,9 @@ use crate::driver::Driver;
 use crate::error::Result;
 use crate::float::Float;
 use crate::optimizer::OptimizerKind;
-use crate::rule::{BufferSpec, Decay, DecayMode, Lerp, Rule, StepCtx, maximum, pow_step, with_decay};
+use crate::rule::{
+    BufferSpec, Decay, DecayMode, Lerp, Rule, StepCtx, maximum, pow_step, with_decay,
+};
 use crate::state::Hyperparameters;
 
 /// Adamax's own hyperparameters.

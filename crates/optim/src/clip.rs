@@ -58,7 +58,11 @@ where
         NormType::L2 => grads
             .iter()
             .map(|g| {
-                let norm = g.iter().map(|v| v.as_f64() * v.as_f64()).sum::<f64>().sqrt();
+                let norm = g
+                    .iter()
+                    .map(|v| v.as_f64() * v.as_f64())
+                    .sum::<f64>()
+                    .sqrt();
                 norm * norm
             })
             .sum::<f64>()
@@ -194,7 +198,10 @@ mod tests {
     #[test]
     fn empty_and_bad_input() {
         let mut none: [ndarray::Array1<f64>; 0] = [];
-        assert_eq!(clip_grad_norm(&mut none, 1.0, NormType::L2, NonFinite::Error).unwrap(), 0.0);
+        assert_eq!(
+            clip_grad_norm(&mut none, 1.0, NormType::L2, NonFinite::Error).unwrap(),
+            0.0
+        );
         let mut g = [array![1.0_f64]];
         assert!(clip_grad_norm(&mut g, -1.0, NormType::L2, NonFinite::Error).is_err());
         assert!(clip_grad_value(&mut g, f64::NAN).is_err());

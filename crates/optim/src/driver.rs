@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use ndarray::{ArrayViewD, ArrayViewMutD};
-
 use crate::check;
 use crate::error::{OptimError, Result};
 use crate::float::Float;
@@ -12,6 +10,7 @@ use crate::group::{Group, ParamGroup};
 use crate::optimizer::{Optimizer, OptimizerKind};
 use crate::param::ParamMut;
 use crate::rule::{Rule, StepCtx};
+use crate::slot::Slot;
 use crate::state::{self, OptimizerState};
 
 /// A gradient-based optimizer: an update rule `R` over parameters of type `T`,
@@ -44,75 +43,6 @@ pub struct Driver<R: Rule, T: Float> {
     selectors: Vec<ParamGroup>,
     slots: HashMap<String, Slot<T>>,
     call: u64,
-}
-
-/// The state of one parameter.
-#[derive(Clone, Debug)]
-struct Slot<T> {
-    group: usize,
-    shape: Vec<usize>,
-    step: u64,
-    buffers: Vec<Vec<T>>,
-    scalars: Vec<T>,
-    /// The last call of `step` that saw this parameter (finds duplicates).
-    stamp: u64,
-    /// Parameter and gradient copies for arrays not in standard layout.
-    scratch_value: Vec<T>,
-    scratch_grad: Vec<T>,
-}
-
-impl<T: Float> Slot<T> {
-    fn new<R: Rule>(rule: &R, group: usize, shape: &[usize], stamp: u64) -> Self {
-        let len = shape.iter().product();
-        Slot {
-            group,
-            shape: shape.to_vec(),
-            step: 0,
-            buffers: rule
-                .buffers()
-                .iter()
-                .map(|b| vec![T::of(b.init); len])
-                .collect(),
-            scalars: rule.scalars().iter().map(|s| T::of(s.init)).collect(),
-            stamp,
-            scratch_value: Vec::new(),
-            scratch_grad: Vec::new(),
-        }
-    }
-
-    fn update<R: Rule>(
-        &mut self,
-        rule: &R,
-        ctx: StepCtx,
-        value: &mut ArrayViewMutD<'_, T>,
-        grad: &ArrayViewD<'_, T>,
-    ) {
-        let Slot {
-            buffers,
-            scalars,
-            scratch_value,
-            scratch_grad,
-            ..
-        } = self;
-        let grad: &[T] = match grad.as_slice() {
-            Some(g) => g,
-            None => {
-                scratch_grad.clear();
-                scratch_grad.extend(grad.iter().copied());
-                scratch_grad
-            }
-        };
-        if let Some(param) = value.as_slice_mut() {
-            rule.update(ctx, param, grad, buffers, scalars);
-            return;
-        }
-        scratch_value.clear();
-        scratch_value.extend(value.iter().copied());
-        rule.update(ctx, scratch_value, grad, buffers, scalars);
-        for (v, s) in value.iter_mut().zip(scratch_value.iter()) {
-            *v = *s;
-        }
-    }
 }
 
 impl<R: Rule, T: Float> Driver<R, T> {
@@ -310,12 +240,11 @@ impl<R: Rule, T: Float> Optimizer<T> for Driver<R, T> {
     }
 
     fn load_state(&mut self, saved: &OptimizerState) -> Result<()> {
-        let rule = R::from_hyperparameters(&saved.hyperparameters).ok_or(
-            OptimError::WrongOptimizer {
+        let rule =
+            R::from_hyperparameters(&saved.hyperparameters).ok_or(OptimError::WrongOptimizer {
                 expected: R::KIND,
                 found: saved.kind(),
-            },
-        )?;
+            })?;
         rule.validate()?;
         if saved.dtype != T::DTYPE {
             return Err(OptimError::WrongDtype {
@@ -341,16 +270,13 @@ impl<R: Rule, T: Float> Optimizer<T> for Driver<R, T> {
                 });
             }
             let (buffers, scalars) = state::restore(name, param, &rule)?;
-            let slot = Slot {
-                group: param.group,
-                shape: param.shape.clone(),
-                step: param.step,
+            let slot = Slot::restored(
+                param.group,
+                param.shape.clone(),
+                param.step,
                 buffers,
                 scalars,
-                stamp: 0,
-                scratch_value: Vec::new(),
-                scratch_grad: Vec::new(),
-            };
+            );
             slots.insert(name.clone(), slot);
         }
         self.rule = rule;

@@ -190,4 +190,9 @@ pub enum BufferProblem {
 }
 
 /// `Result` with [`OptimError`].
+///
+/// ```
+/// fn lr() -> optim::Result<f64> { optim::batch_scaled_lr(0.1, 64) }
+/// assert_eq!(lr(), Ok(0.2));
+/// ```
 pub type Result<T> = std::result::Result<T, OptimError>;

@@ -31,6 +31,8 @@
 //! # Ok::<(), optim::OptimError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod adadelta;
 mod adagrad;
 mod adam;
@@ -54,6 +56,7 @@ mod rmsprop;
 mod rule;
 mod schedule;
 mod sgd;
+mod slot;
 mod state;
 mod stopping;
 
@@ -78,10 +81,11 @@ pub use random_search::{RandomSearch, RandomSearchReport};
 pub use rmsprop::{RmsProp, RmsPropConfig, RmsPropRule};
 pub use rule::{BufferSpec, DecayMode, Rule, StepCtx};
 pub use schedule::{
-    Anneal, BoldDriver, BoldDriverAction, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts,
-    CyclicConfig, CyclicLr, CyclicMode, ExponentialLr, LinearLr, MultiStepLr, OneCycleConfig,
-    OneCycleLr, PlateauConfig, PlateauMode, PolynomialLr, ReduceLrOnPlateau, Schedule, SequentialLr,
-    StepLr, ThresholdMode, batch_scaled_lr, batch_scaled_lr_from,
+    Anneal, BoldDriver, BoldDriverAction, ConstantLr, CosineAnnealingLr,
+    CosineAnnealingWarmRestarts, CyclicConfig, CyclicLr, CyclicMode, ExponentialLr, LinearLr,
+    MultiStepLr, OneCycleConfig, OneCycleLr, PlateauConfig, PlateauMode, PolynomialLr,
+    ReduceLrOnPlateau, Schedule, SequentialLr, StepLr, ThresholdMode, batch_scaled_lr,
+    batch_scaled_lr_from,
 };
 pub use sgd::{Momentum, Sgd, SgdConfig, SgdRule};
 pub use state::{F64Bits, Hyperparameters, OptimizerState, ParamState};

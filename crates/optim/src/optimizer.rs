@@ -34,6 +34,12 @@ use crate::state::OptimizerState;
 /// ```
 pub trait Optimizer<T: Float> {
     /// Which algorithm this is.
+    ///
+    /// ```
+    /// use optim::{NAdamConfig, Optimizer, OptimizerKind};
+    /// assert_eq!(NAdamConfig::default().build::<f32>()?.kind(), OptimizerKind::NAdam);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn kind(&self) -> OptimizerKind;
 
     /// Updates every parameter in place from its gradient.
@@ -47,19 +53,57 @@ pub trait Optimizer<T: Float> {
     /// parameter, a parameter whose shape changed since its state was made, or
     /// a name given twice. All parameters are checked before any is updated,
     /// so on error nothing has moved.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use optim::{Optimizer, ParamMut, SgdConfig};
+    /// let mut opt = SgdConfig::default().lr(0.5).build::<f64>()?;
+    /// let (mut w, mut b) = (array![[1.0, 2.0]], array![1.0]);
+    /// let (gw, gb) = (array![[1.0, 1.0]], array![2.0]);
+    /// opt.step(&mut [
+    ///     ParamMut::new("w", w.view_mut(), gw.view()),
+    ///     ParamMut::new("b", b.view_mut(), gb.view()),
+    /// ])?;
+    /// assert_eq!((w, b), (array![[0.5, 1.5]], array![0.0]));
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn step(&mut self, params: &mut [ParamMut<'_, T>]) -> Result<()>;
 
     /// The parameter groups' current hyperparameters; group 0 is the default
     /// group (parameters matched by no other group).
+    ///
+    /// ```
+    /// use optim::{Optimizer, ParamGroup, SgdConfig};
+    /// let opt = SgdConfig::default().group(ParamGroup::names(["b"]).lr(0.5)).build::<f32>()?;
+    /// assert_eq!(opt.groups().len(), 2);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn groups(&self) -> &[Group];
 
     /// Sets the learning rate of one group.
     ///
     /// **Errors**: no such group, or an `lr` that is negative or not finite.
+    ///
+    /// ```
+    /// use optim::{Optimizer, ParamGroup, SgdConfig};
+    /// let mut opt = SgdConfig::default().group(ParamGroup::names(["b"])).build::<f32>()?;
+    /// opt.set_group_lr(1, 0.25)?;
+    /// assert_eq!(opt.groups()[1].lr, 0.25);
+    /// assert!(opt.set_group_lr(2, 0.25).is_err());
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn set_group_lr(&mut self, group: usize, lr: f64) -> Result<()>;
 
     /// Saves the full state: hyperparameters, groups, step counts and every
     /// buffer, losslessly.
+    ///
+    /// ```
+    /// use optim::{Optimizer, OptimizerKind, SgdConfig};
+    /// let state = SgdConfig::default().build::<f64>()?.state();
+    /// assert_eq!(state.kind(), OptimizerKind::Sgd);
+    /// assert!(state.params.is_empty());
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn state(&self) -> OptimizerState;
 
     /// Restores a state saved by [`Optimizer::state`], hyperparameters
@@ -69,9 +113,25 @@ pub trait Optimizer<T: Float> {
     /// **Errors**: a state of another optimizer kind or element type, another
     /// number of groups, invalid hyperparameters, or buffers that are missing,
     /// unexpected or of the wrong length. On error the optimizer is unchanged.
+    ///
+    /// ```
+    /// use optim::{AdamConfig, Optimizer, SgdConfig};
+    /// let saved = AdamConfig::default().lr(0.1).build::<f64>()?.state();
+    /// let mut opt = AdamConfig::default().build::<f64>()?;
+    /// opt.load_state(&saved)?;
+    /// assert_eq!(opt.lr(), 0.1);
+    /// assert!(SgdConfig::default().build::<f64>()?.load_state(&saved).is_err());
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn load_state(&mut self, state: &OptimizerState) -> Result<()>;
 
     /// The default group's learning rate.
+    ///
+    /// ```
+    /// use optim::{AdamConfig, Optimizer};
+    /// assert_eq!(AdamConfig::default().build::<f32>()?.lr(), 1e-3);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn lr(&self) -> f64 {
         self.groups().first().map_or(0.0, |g| g.lr)
     }
@@ -80,6 +140,15 @@ pub trait Optimizer<T: Float> {
     /// `for g in opt.param_groups: g["lr"] = lr`).
     ///
     /// **Errors**: an `lr` that is negative or not finite.
+    ///
+    /// ```
+    /// use optim::{Optimizer, SgdConfig};
+    /// let mut opt = SgdConfig::default().build::<f32>()?;
+    /// opt.set_lr(0.05)?;
+    /// assert_eq!(opt.lr(), 0.05);
+    /// assert!(opt.set_lr(-1.0).is_err());
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn set_lr(&mut self, lr: f64) -> Result<()> {
         check::non_negative("lr", lr)?;
         for group in 0..self.groups().len() {

@@ -98,14 +98,31 @@ impl RandomSearch {
 
     /// Searches from `x0`, drawing the perturbations from `rng`. A NaN
     /// objective value never counts as an improvement.
-    pub fn minimize<F, R>(&self, mut objective: F, x0: Array1<f64>, rng: &mut R) -> RandomSearchReport
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+    /// let search = optim::RandomSearch::new(0.2, 200)?;
+    /// let r = search.minimize(|x| (x[0] - 1.0).powi(2), array![0.0], &mut rng);
+    /// assert!(r.value < 1.0 && r.evaluations == 200);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
+    pub fn minimize<F, R>(
+        &self,
+        mut objective: F,
+        x0: Array1<f64>,
+        rng: &mut R,
+    ) -> RandomSearchReport
     where
         F: FnMut(&ArrayView1<f64>) -> f64,
         R: Rng + ?Sized,
     {
         let mut x = x0;
         let mut value = objective(&x.view());
-        let mut history = Vec::with_capacity(usize::try_from(self.max_evaluations).unwrap_or(0));
+        // The budget may be huge; grow the history as it fills instead.
+        let capacity = self.max_evaluations.min(1 << 16) as usize;
+        let mut history = Vec::with_capacity(capacity);
         history.push(value);
         let (mut evaluations, mut accepted) = (1, 0);
         let mut candidate = x.clone();

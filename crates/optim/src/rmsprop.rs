@@ -170,7 +170,9 @@ impl Rule for RmsPropRule {
             momentum_buffer,
             grad_avg,
         };
-        with_decay!(T, ctx, DecayMode::Coupled, |d| kernel(k, d, param, grad, bufs))
+        with_decay!(T, ctx, DecayMode::Coupled, |d| kernel(
+            k, d, param, grad, bufs
+        ))
     }
 
     fn to_hyperparameters(&self) -> Hyperparameters {
@@ -201,7 +203,13 @@ struct Bufs<'a, T> {
     grad_avg: Option<&'a mut Vec<T>>,
 }
 
-fn kernel<T: Float, D: Decay<T>>(k: Scalars<T>, d: D, param: &mut [T], grad: &[T], bufs: Bufs<'_, T>) {
+fn kernel<T: Float, D: Decay<T>>(
+    k: Scalars<T>,
+    d: D,
+    param: &mut [T],
+    grad: &[T],
+    bufs: Bufs<'_, T>,
+) {
     let Bufs {
         square_avg,
         momentum_buffer,

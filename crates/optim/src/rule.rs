@@ -64,13 +64,30 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// Checks every hyperparameter's range.
     ///
     /// **Errors**: [`OptimError::InvalidHyperparameter`](crate::OptimError::InvalidHyperparameter).
+    ///
+    /// ```
+    /// use optim::{AdamRule, Rule};
+    /// assert!(AdamRule { eps: 0.0, ..AdamRule::default() }.validate().is_err());
+    /// ```
     fn validate(&self) -> Result<()>;
 
     /// The per-parameter buffers this configuration needs, in the order
     /// [`Rule::update`] receives them (e.g. AMSGrad adds `max_exp_avg_sq`).
+    ///
+    /// ```
+    /// use optim::{AdamRule, Rule};
+    /// let names: Vec<_> = AdamRule::default().buffers().iter().map(|b| b.name).collect();
+    /// assert_eq!(names, ["exp_avg", "exp_avg_sq"]);
+    /// ```
     fn buffers(&self) -> Vec<BufferSpec>;
 
     /// Per-parameter scalars (NAdam's `mu_product`); none by default.
+    ///
+    /// ```
+    /// use optim::{NAdamRule, Rule, SgdRule};
+    /// assert_eq!(NAdamRule::default().scalars()[0].name, "mu_product");
+    /// assert!(SgdRule::default().scalars().is_empty());
+    /// ```
     fn scalars(&self) -> Vec<BufferSpec> {
         Vec::new()
     }
@@ -78,6 +95,14 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// Updates one parameter in place. `param`, `grad` and every buffer have
     /// the same length; `buffers` and `scalars` follow [`Rule::buffers`] and
     /// [`Rule::scalars`].
+    ///
+    /// ```
+    /// use optim::{AdagradRule, Rule, StepCtx};
+    /// let (mut p, mut sum) = ([1.0_f32], vec![vec![0.0_f32]]);
+    /// let ctx = StepCtx { lr: 1.0, weight_decay: 0.0, step: 1 };
+    /// AdagradRule::default().update(ctx, &mut p, &[2.0], &mut sum, &mut []);
+    /// assert_eq!(sum[0][0], 4.0);
+    /// ```
     fn update<T: Float>(
         &self,
         ctx: StepCtx,
@@ -88,9 +113,21 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
     );
 
     /// The hyperparameters as a serializable value that names the algorithm.
+    ///
+    /// ```
+    /// use optim::{Hyperparameters, RAdamRule, Rule};
+    /// assert!(matches!(RAdamRule::default().to_hyperparameters(), Hyperparameters::RAdam(_)));
+    /// ```
     fn to_hyperparameters(&self) -> Hyperparameters;
 
     /// Reads hyperparameters saved by the same algorithm; `None` for another.
+    ///
+    /// ```
+    /// use optim::{AdamRule, Rule, SgdRule};
+    /// let h = AdamRule::default().to_hyperparameters();
+    /// assert_eq!(AdamRule::from_hyperparameters(&h), Some(AdamRule::default()));
+    /// assert_eq!(SgdRule::from_hyperparameters(&h), None);
+    /// ```
     fn from_hyperparameters(hyperparameters: &Hyperparameters) -> Option<Self>;
 }
 

@@ -222,7 +222,11 @@ fn sgd<T: Float, D: Decay<T>>(
         [buf] => {
             for ((p, &g), b) in param.iter_mut().zip(grad).zip(buf.iter_mut()) {
                 let g = d.grad(*p, g);
-                *b = if first { g } else { *b * mu + one_minus_damp * g };
+                *b = if first {
+                    g
+                } else {
+                    *b * mu + one_minus_damp * g
+                };
                 let step = if nesterov { g + mu * *b } else { *b };
                 *p += neg_lr * step;
             }

@@ -212,7 +212,11 @@ pub(crate) fn restore<R: Rule, T: Float>(
         }
         buffers.push(bits.to_values());
     }
-    if let Some(extra) = saved.buffers.keys().find(|k| specs.iter().all(|s| s.name != *k)) {
+    if let Some(extra) = saved
+        .buffers
+        .keys()
+        .find(|k| specs.iter().all(|s| s.name != *k))
+    {
         return Err(bad(extra, BufferProblem::Unexpected));
     }
     let scalar_specs = rule.scalars();
@@ -224,7 +228,11 @@ pub(crate) fn restore<R: Rule, T: Float>(
             .ok_or_else(|| bad(spec.name, BufferProblem::Missing))?;
         scalars.push(T::of(f64::from_bits(*bits)));
     }
-    if let Some(extra) = saved.scalars.keys().find(|k| scalar_specs.iter().all(|s| s.name != *k)) {
+    if let Some(extra) = saved
+        .scalars
+        .keys()
+        .find(|k| scalar_specs.iter().all(|s| s.name != *k))
+    {
         return Err(bad(extra, BufferProblem::Unexpected));
     }
     Ok((buffers, scalars))

@@ -75,17 +75,27 @@ fn heavy_ball_beats_gradient_descent_by_the_predicted_factor() {
     let hb_path = descend(&mut hb, start, quadratic_grad, 300);
 
     // GD contracts both eigen-directions by exactly (κ − 1)/(κ + 1) per step.
-    assert!((rate(&gd_path) - gd_rate).abs() < 1e-9, "{}", rate(&gd_path));
+    assert!(
+        (rate(&gd_path) - gd_rate).abs() < 1e-9,
+        "{}",
+        rate(&gd_path)
+    );
     // Heavy ball: rate √β, times a polynomial factor (double eigenvalues at
     // the optimal step), which a long window makes small.
     let measured = rate(&hb_path);
-    assert!(measured > hb_rate * 0.999 && measured < hb_rate * 1.01, "{measured} vs {hb_rate}");
+    assert!(
+        measured > hb_rate * 0.999 && measured < hb_rate * 1.01,
+        "{measured} vs {hb_rate}"
+    );
     // Steps to reduce the error by 1e10: predicted ratio ln(gd)/ln(hb) ≈ 10.
     let (n_gd, n_hb) = (steps_to(&gd_path, 1e-10), steps_to(&hb_path, 1e-10));
     let predicted = hb_rate.ln() / gd_rate.ln();
     let measured_ratio = n_gd as f64 / n_hb as f64;
     assert!((predicted - 10.0).abs() < 0.2);
-    assert!(measured_ratio > 0.75 * predicted && measured_ratio < 1.05 * predicted, "{n_gd} / {n_hb}");
+    assert!(
+        measured_ratio > 0.75 * predicted && measured_ratio < 1.05 * predicted,
+        "{n_gd} / {n_hb}"
+    );
 }
 
 #[test]
@@ -104,12 +114,18 @@ fn nesterov_also_converges_on_the_quadratic() {
 
 fn rosenbrock_grad(p: &Array1<f64>) -> Array1<f64> {
     let (x, y) = (p[0], p[1]);
-    array![-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)]
+    array![
+        -2.0 * (1.0 - x) - 400.0 * x * (y - x * x),
+        200.0 * (y - x * x)
+    ]
 }
 
 fn rosenbrock_hessian(p: &ArrayView1<f64>) -> Array2<f64> {
     let (x, y) = (p[0], p[1]);
-    array![[2.0 - 400.0 * (y - x * x) + 800.0 * x * x, -400.0 * x], [-400.0 * x, 200.0]]
+    array![
+        [2.0 - 400.0 * (y - x * x) + 800.0 * x * x, -400.0 * x],
+        [-400.0 * x, 200.0]
+    ]
 }
 
 fn distance_to_minimum(opt: &mut dyn Optimizer<f64>, steps: usize) -> f64 {
@@ -125,9 +141,21 @@ fn momentum_and_adaptive_methods_solve_rosenbrock() {
         .lr(1e-3)
         .momentum(Momentum::Nesterov { momentum: 0.9 });
     assert!(distance_to_minimum(&mut nesterov.build().unwrap(), 5000) < 1e-8);
-    assert!(distance_to_minimum(&mut AdamConfig::default().lr(1e-2).build().unwrap(), 10_000) < 1e-5);
-    assert!(distance_to_minimum(&mut AdagradConfig::default().lr(0.5).build().unwrap(), 20_000) < 1e-5);
-    assert!(distance_to_minimum(&mut AdamaxConfig::default().lr(1e-2).build().unwrap(), 20_000) < 1e-5);
+    assert!(
+        distance_to_minimum(&mut AdamConfig::default().lr(1e-2).build().unwrap(), 10_000) < 1e-5
+    );
+    assert!(
+        distance_to_minimum(
+            &mut AdagradConfig::default().lr(0.5).build().unwrap(),
+            20_000
+        ) < 1e-5
+    );
+    assert!(
+        distance_to_minimum(
+            &mut AdamaxConfig::default().lr(1e-2).build().unwrap(),
+            20_000
+        ) < 1e-5
+    );
     // Plain GD at the same step crawls along the valley.
     let gd = distance_to_minimum(&mut SgdConfig::default().lr(1e-3).build().unwrap(), 5000);
     assert!(gd > 1e-2, "{gd}");
@@ -142,14 +170,23 @@ fn newton_solves_rosenbrock() {
         max_iterations: 300,
         ..Newton::default()
     };
-    let report = newton.minimize(grad, rosenbrock_hessian, array![-1.2, 1.0]).unwrap();
+    let report = newton
+        .minimize(grad, rosenbrock_hessian, array![-1.2, 1.0])
+        .unwrap();
     assert_eq!(report.stop, NewtonStop::Converged);
     assert!(report.iterations < 250, "{}", report.iterations);
     assert!(norm(&(&report.x - &array![1.0, 1.0])) < 1e-9);
-    let distances: Vec<f64> = report.path.iter().map(|p| norm(&(p - &array![1.0, 1.0]))).collect();
+    let distances: Vec<f64> = report
+        .path
+        .iter()
+        .map(|p| norm(&(p - &array![1.0, 1.0])))
+        .collect();
     // Quadratic convergence: d_{k+1} ≤ C·d_k² over the last steps.
     let tail = &distances[distances.len() - 4..];
-    assert!(tail.windows(2).all(|w| w[1] <= 100.0 * w[0] * w[0] + 1e-14), "{tail:?}");
+    assert!(
+        tail.windows(2).all(|w| w[1] <= 100.0 * w[0] * w[0] + 1e-14),
+        "{tail:?}"
+    );
 }
 
 // ------------------------------------------------------------- saddle
@@ -194,7 +231,9 @@ fn newton_is_drawn_to_a_nonquadratic_saddle_too() {
     // f(x, y) = x² + y⁴/4 − y²/2: minima at (0, ±1), a saddle at (0, 0).
     let grad = |p: &ArrayView1<f64>| array![2.0 * p[0], p[1].powi(3) - p[1]];
     let hess = |p: &ArrayView1<f64>| array![[2.0, 0.0], [0.0, 3.0 * p[1] * p[1] - 1.0]];
-    let report = Newton::default().minimize(grad, hess, array![0.5, 0.1]).unwrap();
+    let report = Newton::default()
+        .minimize(grad, hess, array![0.5, 0.1])
+        .unwrap();
     assert_eq!(report.stop, NewtonStop::Converged);
     assert!(norm(&report.x) < 1e-9, "{}", report.x);
     // Gradient descent from the same start rolls down to the minimum (0, 1).

@@ -10,10 +10,10 @@
 use ndarray::Array1;
 use optim::{
     AdadeltaConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, Anneal, ConstantLr,
-    CosineAnnealingLr, CosineAnnealingWarmRestarts, CyclicConfig, CyclicMode, DecayMode, ExponentialLr,
-    Float, LinearLr, Momentum, MultiStepLr, NAdamConfig, OneCycleConfig, Optimizer, ParamMut,
-    PlateauConfig, PlateauMode, PolynomialLr, RAdamConfig, RmsPropConfig, Schedule, SequentialLr,
-    SgdConfig, StepLr, ThresholdMode,
+    CosineAnnealingLr, CosineAnnealingWarmRestarts, CyclicConfig, CyclicMode, DecayMode,
+    ExponentialLr, Float, LinearLr, Momentum, MultiStepLr, NAdamConfig, OneCycleConfig, Optimizer,
+    ParamMut, PlateauConfig, PlateauMode, PolynomialLr, RAdamConfig, RmsPropConfig, Schedule,
+    SequentialLr, SgdConfig, StepLr, ThresholdMode,
 };
 use serde::Deserialize;
 
@@ -59,7 +59,12 @@ fn optimizer<T: Float>(name: &str) -> Box<dyn Optimizer<T>> {
     match name {
         "sgd" => boxed(SgdConfig::default().lr(0.1).build()),
         "sgd_weight_decay" => boxed(SgdConfig::default().lr(0.1).weight_decay(0.01).build()),
-        "sgd_momentum" => boxed(SgdConfig::default().lr(0.05).momentum(Momentum::heavy(0.9)).build()),
+        "sgd_momentum" => boxed(
+            SgdConfig::default()
+                .lr(0.05)
+                .momentum(Momentum::heavy(0.9))
+                .build(),
+        ),
         "sgd_momentum_dampening" => boxed(
             SgdConfig::default()
                 .lr(0.05)
@@ -109,7 +114,13 @@ fn optimizer<T: Float>(name: &str) -> Box<dyn Optimizer<T>> {
                 .build(),
         ),
         "adamw" => boxed(AdamWConfig::default().lr(0.01).build()),
-        "adamw_amsgrad" => boxed(AdamWConfig::default().lr(0.01).weight_decay(0.1).amsgrad(true).build()),
+        "adamw_amsgrad" => boxed(
+            AdamWConfig::default()
+                .lr(0.01)
+                .weight_decay(0.1)
+                .amsgrad(true)
+                .build(),
+        ),
         "adadelta" => boxed(AdadeltaConfig::default().build()),
         "adadelta_full" => boxed(
             AdadeltaConfig::default()
@@ -202,7 +213,11 @@ fn optimizers_in_f32_follow_the_f64_trajectories() {
         let actual = run(opt.as_mut(), &g.theta0, &g.curvature);
         let (a, e) = (&actual[24], &case.trajectory[24]);
         for (x, y) in a.iter().zip(e) {
-            assert!(close(*x, *y, 1e-3, 1e-4), "{}: f32 {a:?} vs f64 {e:?}", case.name);
+            assert!(
+                close(*x, *y, 1e-3, 1e-4),
+                "{}: f32 {a:?} vs f64 {e:?}",
+                case.name
+            );
         }
     }
 }
@@ -230,7 +245,9 @@ fn schedule(name: &str) -> Box<dyn Schedule> {
         "cosine" => Box::new(CosineAnnealingLr::new(10, 0.001).unwrap()),
         "cosine_zero_floor" => Box::new(CosineAnnealingLr::new(7, 0.0).unwrap()),
         "warm_restarts" => Box::new(CosineAnnealingWarmRestarts::new(3, 2, 0.01).unwrap()),
-        "warm_restarts_constant_period" => Box::new(CosineAnnealingWarmRestarts::new(4, 1, 0.0).unwrap()),
+        "warm_restarts_constant_period" => {
+            Box::new(CosineAnnealingWarmRestarts::new(4, 1, 0.0).unwrap())
+        }
         "one_cycle_cos" => Box::new(one_cycle(0.3, Anneal::Cos, false)),
         "one_cycle_linear_three_phase" => Box::new(one_cycle(0.25, Anneal::Linear, true)),
         "cyclic_triangular" => Box::new(cyclic(4, 3, CyclicMode::Triangular)),

@@ -36,7 +36,8 @@ fn resume_is_bit_exact<T: Float>() {
             model.step(uninterrupted.as_mut(), 0.7).unwrap();
             resumed_model.step(resumed.as_mut(), 0.7).unwrap();
         }
-        let bits = |a: &ndarray::ArrayD<T>| a.iter().map(|v| v.as_f64().to_bits()).collect::<Vec<_>>();
+        let bits =
+            |a: &ndarray::ArrayD<T>| a.iter().map(|v| v.as_f64().to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&model.w), bits(&resumed_model.w), "variant {variant}");
         assert_eq!(bits(&model.b), bits(&resumed_model.b), "variant {variant}");
         assert_eq!(resumed.state(), uninterrupted.state(), "variant {variant}");
@@ -89,7 +90,10 @@ fn a_state_from_another_optimizer_is_rejected() {
             found: OptimizerKind::Sgd
         }
     );
-    assert_eq!(err.to_string(), "cannot load a state saved by SGD into Adam");
+    assert_eq!(
+        err.to_string(),
+        "cannot load a state saved by SGD into Adam"
+    );
     // Adam and AdamW share buffers but not semantics.
     let mut adamw = AdamWConfig::default().build::<f64>().unwrap();
     assert!(matches!(
@@ -102,7 +106,10 @@ fn a_state_from_another_optimizer_is_rejected() {
 fn mismatched_dtype_and_groups_are_rejected() {
     let f32_state = AdamConfig::default().build::<f32>().unwrap().state();
     let mut adam64 = AdamConfig::default().build::<f64>().unwrap();
-    assert!(matches!(adam64.load_state(&f32_state), Err(OptimError::WrongDtype { .. })));
+    assert!(matches!(
+        adam64.load_state(&f32_state),
+        Err(OptimError::WrongDtype { .. })
+    ));
     let grouped = AdamConfig::default()
         .group(ParamGroup::names(["x"]))
         .build::<f64>()
@@ -110,7 +117,10 @@ fn mismatched_dtype_and_groups_are_rejected() {
         .state();
     assert!(matches!(
         adam64.load_state(&grouped),
-        Err(OptimError::GroupCountMismatch { expected: 1, found: 2 })
+        Err(OptimError::GroupCountMismatch {
+            expected: 1,
+            found: 2
+        })
     ));
 }
 
@@ -118,7 +128,8 @@ fn mismatched_dtype_and_groups_are_rejected() {
 fn adam_state() -> (optim::Adam<f64>, OptimizerState) {
     let mut opt = AdamConfig::default().build::<f64>().unwrap();
     let (mut x, g) = (array![1.0, 2.0], array![0.1, 0.2]);
-    opt.step(&mut [ParamMut::new("x", x.view_mut(), g.view())]).unwrap();
+    opt.step(&mut [ParamMut::new("x", x.view_mut(), g.view())])
+        .unwrap();
     let state = opt.state();
     (opt, state)
 }
@@ -126,46 +137,105 @@ fn adam_state() -> (optim::Adam<f64>, OptimizerState) {
 #[test]
 fn corrupt_states_are_rejected_and_leave_the_optimizer_unchanged() {
     let (mut opt, good) = adam_state();
-    let mut cases: Vec<(OptimizerState, fn(&OptimError) -> bool)> = Vec::new();
+    type Expected = fn(&OptimError) -> bool;
+    let mut cases: Vec<(OptimizerState, Expected)> = Vec::new();
 
     let mut missing = good.clone();
-    missing.params.get_mut("x").unwrap().buffers.remove("exp_avg_sq");
+    missing
+        .params
+        .get_mut("x")
+        .unwrap()
+        .buffers
+        .remove("exp_avg_sq");
     cases.push((missing, |e| {
-        matches!(e, OptimError::BadBuffer { problem: BufferProblem::Missing, .. })
+        matches!(
+            e,
+            OptimError::BadBuffer {
+                problem: BufferProblem::Missing,
+                ..
+            }
+        )
     }));
 
     let mut short = good.clone();
-    short.params.get_mut("x").unwrap().buffers.insert("exp_avg".into(), F64Bits(vec![0]));
+    short
+        .params
+        .get_mut("x")
+        .unwrap()
+        .buffers
+        .insert("exp_avg".into(), F64Bits(vec![0]));
     cases.push((short, |e| {
-        matches!(e, OptimError::BadBuffer { problem: BufferProblem::Length { expected: 2, found: 1 }, .. })
+        matches!(
+            e,
+            OptimError::BadBuffer {
+                problem: BufferProblem::Length {
+                    expected: 2,
+                    found: 1
+                },
+                ..
+            }
+        )
     }));
 
     let mut extra = good.clone();
-    extra.params.get_mut("x").unwrap().buffers.insert("momentum_buffer".into(), F64Bits(vec![0, 0]));
+    extra
+        .params
+        .get_mut("x")
+        .unwrap()
+        .buffers
+        .insert("momentum_buffer".into(), F64Bits(vec![0, 0]));
     cases.push((extra, |e| {
-        matches!(e, OptimError::BadBuffer { problem: BufferProblem::Unexpected, .. })
+        matches!(
+            e,
+            OptimError::BadBuffer {
+                problem: BufferProblem::Unexpected,
+                ..
+            }
+        )
     }));
 
     let mut huge = good.clone();
     huge.params.get_mut("x").unwrap().shape = vec![usize::MAX, 2];
     cases.push((huge, |e| {
-        matches!(e, OptimError::BadBuffer { problem: BufferProblem::ShapeOverflow, .. })
+        matches!(
+            e,
+            OptimError::BadBuffer {
+                problem: BufferProblem::ShapeOverflow,
+                ..
+            }
+        )
     }));
 
     let mut bad_group = good.clone();
     bad_group.params.get_mut("x").unwrap().group = 3;
-    cases.push((bad_group, |e| matches!(e, OptimError::NoSuchGroup { group: 3, groups: 1 })));
+    cases.push((bad_group, |e| {
+        matches!(
+            e,
+            OptimError::NoSuchGroup {
+                group: 3,
+                groups: 1
+            }
+        )
+    }));
 
     let mut negative_lr = good.clone();
     negative_lr.groups[0].lr = -1.0;
-    cases.push((negative_lr, |e| matches!(e, OptimError::InvalidHyperparameter { name: "lr", .. })));
+    cases.push((negative_lr, |e| {
+        matches!(e, OptimError::InvalidHyperparameter { name: "lr", .. })
+    }));
 
     let mut bad_beta = good.clone();
     if let optim::Hyperparameters::Adam(rule) = &mut bad_beta.hyperparameters {
         rule.betas.1 = 1.5;
     }
     cases.push((bad_beta, |e| {
-        matches!(e, OptimError::InvalidHyperparameter { name: "betas[1]", .. })
+        matches!(
+            e,
+            OptimError::InvalidHyperparameter {
+                name: "betas[1]",
+                ..
+            }
+        )
     }));
 
     for (state, expected) in cases {

@@ -36,15 +36,37 @@ pub enum Side {
 /// ```
 pub trait Barrier {
     /// The penalty b(β).
+    ///
+    /// ```
+    /// use optim::{Barrier, ExpBarrier, Side};
+    /// assert_eq!(ExpBarrier::new(0.0, 1.0, Side::Upper)?.value(0.0), 1.0);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn value(&self, beta: f64) -> f64;
 
     /// Its derivative b'(β).
+    ///
+    /// ```
+    /// use optim::{Barrier, LogBarrier, Side};
+    /// assert_eq!(LogBarrier::new(1.0, 1.0, Side::Upper)?.derivative(0.0), 1.0);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn derivative(&self, beta: f64) -> f64;
 
     /// Adds b'(θᵢ) to every gradient element and returns Σᵢ b(θᵢ), the term
     /// to add to the loss.
     ///
     /// **Errors**: a gradient of another shape than the parameter.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use optim::{Barrier, ExpBarrier, Side};
+    /// let b = ExpBarrier::new(0.0, 1.0, Side::Lower)?;
+    /// let mut g = array![0.5_f32];
+    /// assert_eq!(b.add_to(&array![0.0_f32], &mut g)?, 1.0);
+    /// assert_eq!(g[0], 0.5 - 1.0);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn add_to<T, S, G, D>(&self, param: &ArrayBase<S, D>, grad: &mut ArrayBase<G, D>) -> Result<f64>
     where
         Self: Sized,

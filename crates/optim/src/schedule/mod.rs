@@ -56,9 +56,21 @@ pub use warm_restarts::CosineAnnealingWarmRestarts;
 /// ```
 pub trait Schedule {
     /// The learning rate at `step` (0 before the first `scheduler.step()`).
+    ///
+    /// ```
+    /// use optim::{ExponentialLr, Schedule};
+    /// assert_eq!(ExponentialLr::new(0.5)?.lr(2.0, 3), 0.25);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn lr(&self, base_lr: f64, step: u64) -> f64;
 
     /// The first `steps` learning rates, for plotting.
+    ///
+    /// ```
+    /// use optim::{Schedule, StepLr};
+    /// assert_eq!(StepLr::new(1, 0.5)?.lrs(1.0, 3), vec![1.0, 0.5, 0.25]);
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
     fn lrs(&self, base_lr: f64, steps: u64) -> Vec<f64> {
         (0..steps).map(|step| self.lr(base_lr, step)).collect()
     }

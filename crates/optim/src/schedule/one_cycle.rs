@@ -122,7 +122,13 @@ impl OneCycleConfig {
         let phases = if self.three_phase {
             vec![
                 Phase::new(one, initial, peak, top, end_mom),
-                Phase::new(2.0 * self.pct_start * total - 2.0, peak, initial, end_mom, top),
+                Phase::new(
+                    2.0 * self.pct_start * total - 2.0,
+                    peak,
+                    initial,
+                    end_mom,
+                    top,
+                ),
                 Phase::new(total - 1.0, initial, min, top, top),
             ]
         } else {

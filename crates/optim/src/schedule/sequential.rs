@@ -38,11 +38,17 @@ impl SequentialLr {
     ///
     /// **Errors**: no schedule, a milestone count that is not one less than
     /// the schedule count, or decreasing milestones.
-    pub fn new(schedules: Vec<Box<dyn Schedule + Send + Sync>>, milestones: Vec<u64>) -> Result<Self> {
+    pub fn new(
+        schedules: Vec<Box<dyn Schedule + Send + Sync>>,
+        milestones: Vec<u64>,
+    ) -> Result<Self> {
         if schedules.is_empty() || milestones.len() != schedules.len() - 1 {
             return Err(OptimError::LengthMismatch {
                 what: "milestones (one fewer than schedules)",
-                expected: schedules.len().saturating_sub(1).max(usize::from(schedules.is_empty())),
+                expected: schedules
+                    .len()
+                    .saturating_sub(1)
+                    .max(usize::from(schedules.is_empty())),
                 found: milestones.len(),
             });
         }

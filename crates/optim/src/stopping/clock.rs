@@ -15,6 +15,11 @@ use std::time::{Duration, Instant};
 /// ```
 pub trait Clock {
     /// Time since the clock's origin.
+    ///
+    /// ```
+    /// use optim::{Clock, ManualClock};
+    /// assert_eq!(ManualClock::new().now(), std::time::Duration::ZERO);
+    /// ```
     fn now(&self) -> Duration;
 }
 
@@ -91,7 +96,9 @@ impl ManualClock {
         let by = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
         let _ = self
             .nanos
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| Some(n.saturating_add(by)));
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                Some(n.saturating_add(by))
+            });
     }
 }
 

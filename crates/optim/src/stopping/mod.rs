@@ -7,7 +7,9 @@ use std::fmt;
 use std::time::Duration;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use criteria::{Convergence, CostBelow, Divergence, Goal, MaxIterations, MetricThreshold, TimeBudget};
+pub use criteria::{
+    Convergence, CostBelow, Divergence, Goal, MaxIterations, MetricThreshold, TimeBudget,
+};
 
 /// What a criterion sees after each iteration or epoch.
 ///
@@ -150,9 +152,20 @@ impl fmt::Display for StopReason {
 /// ```
 pub trait Criterion {
     /// Whether to stop after this observation, and why.
+    ///
+    /// ```
+    /// use optim::{Criterion, MaxIterations, Observation};
+    /// assert!(MaxIterations::new(2).check(&Observation::new(1, 0.0)).is_none());
+    /// ```
     fn check(&mut self, observation: &Observation) -> Option<StopReason>;
 
     /// This criterion OR `other`.
+    ///
+    /// ```
+    /// use optim::{CostBelow, Criterion, MaxIterations, Observation};
+    /// let mut stop = MaxIterations::new(5).or(CostBelow::new(0.0));
+    /// assert!(stop.check(&Observation::new(1, -1.0)).is_some());
+    /// ```
     fn or<C: Criterion + Send + 'static>(self, other: C) -> AnyOf
     where
         Self: Sized + Send + 'static,

@@ -4,8 +4,8 @@
 
 use ndarray::{ArrayD, IxDyn};
 use optim::{
-    AdadeltaConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, DecayMode, Float, Momentum,
-    NAdamConfig, Optimizer, ParamMut, RAdamConfig, RmsPropConfig, SgdConfig,
+    AdadeltaConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, DecayMode, Float,
+    Momentum, NAdamConfig, Optimizer, ParamMut, RAdamConfig, RmsPropConfig, SgdConfig,
 };
 
 /// How many variants [`build`] knows.
@@ -54,9 +54,21 @@ pub fn build<T: Float>(index: usize, lr: f64, wd: f64) -> Box<dyn Optimizer<T>> 
                 .build(),
         ),
         6 => boxed(AdamConfig::default().lr(lr).weight_decay(wd).build()),
-        7 => boxed(AdamConfig::default().lr(lr).weight_decay(wd).amsgrad(true).build()),
+        7 => boxed(
+            AdamConfig::default()
+                .lr(lr)
+                .weight_decay(wd)
+                .amsgrad(true)
+                .build(),
+        ),
         8 => boxed(AdamWConfig::default().lr(lr).weight_decay(wd).build()),
-        9 => boxed(AdamWConfig::default().lr(lr).weight_decay(wd).amsgrad(true).build()),
+        9 => boxed(
+            AdamWConfig::default()
+                .lr(lr)
+                .weight_decay(wd)
+                .amsgrad(true)
+                .build(),
+        ),
         10 => boxed(AdadeltaConfig::default().lr(lr).weight_decay(wd).build()),
         11 => boxed(AdamaxConfig::default().lr(lr).weight_decay(wd).build()),
         12 => boxed(NAdamConfig::default().lr(lr).weight_decay(wd).build()),
@@ -75,7 +87,13 @@ pub fn build<T: Float>(index: usize, lr: f64, wd: f64) -> Box<dyn Optimizer<T>> 
                 .decay_mode(DecayMode::Decoupled)
                 .build(),
         ),
-        16 => boxed(RmsPropConfig::default().lr(lr).weight_decay(wd).centered(true).build()),
+        16 => boxed(
+            RmsPropConfig::default()
+                .lr(lr)
+                .weight_decay(wd)
+                .centered(true)
+                .build(),
+        ),
         _ => panic!("no variant {index}"),
     }
 }

@@ -1,0 +1,99 @@
+//! The state of one parameter, and the step that applies a rule to it over
+//! contiguous slices.
+
+use ndarray::{ArrayViewD, ArrayViewMutD};
+
+use crate::float::Float;
+use crate::rule::{Rule, StepCtx};
+
+/// The state of one parameter.
+#[derive(Clone, Debug)]
+pub(crate) struct Slot<T> {
+    pub(crate) group: usize,
+    pub(crate) shape: Vec<usize>,
+    pub(crate) step: u64,
+    pub(crate) buffers: Vec<Vec<T>>,
+    pub(crate) scalars: Vec<T>,
+    /// The last call of `step` that saw this parameter (finds duplicates).
+    pub(crate) stamp: u64,
+    /// Parameter and gradient copies for arrays not in standard layout.
+    scratch_value: Vec<T>,
+    scratch_grad: Vec<T>,
+}
+
+impl<T: Float> Slot<T> {
+    pub(crate) fn new<R: Rule>(rule: &R, group: usize, shape: &[usize], stamp: u64) -> Self {
+        let len = shape.iter().product();
+        Slot {
+            group,
+            shape: shape.to_vec(),
+            step: 0,
+            buffers: rule
+                .buffers()
+                .iter()
+                .map(|b| vec![T::of(b.init); len])
+                .collect(),
+            scalars: rule.scalars().iter().map(|s| T::of(s.init)).collect(),
+            stamp,
+            scratch_value: Vec::new(),
+            scratch_grad: Vec::new(),
+        }
+    }
+
+    /// A slot rebuilt from a saved state (already checked against the rule).
+    pub(crate) fn restored(
+        group: usize,
+        shape: Vec<usize>,
+        step: u64,
+        buffers: Vec<Vec<T>>,
+        scalars: Vec<T>,
+    ) -> Self {
+        Slot {
+            group,
+            shape,
+            step,
+            buffers,
+            scalars,
+            stamp: 0,
+            scratch_value: Vec::new(),
+            scratch_grad: Vec::new(),
+        }
+    }
+
+    /// One step of this parameter: in place through slices when the arrays
+    /// are in standard layout, through the scratch copies otherwise (no
+    /// allocation once the scratch vectors have grown).
+    pub(crate) fn update<R: Rule>(
+        &mut self,
+        rule: &R,
+        ctx: StepCtx,
+        value: &mut ArrayViewMutD<'_, T>,
+        grad: &ArrayViewD<'_, T>,
+    ) {
+        let Slot {
+            buffers,
+            scalars,
+            scratch_value,
+            scratch_grad,
+            ..
+        } = self;
+        let grad: &[T] = match grad.as_slice() {
+            Some(g) => g,
+            None => {
+                scratch_grad.clear();
+                scratch_grad.extend(grad.iter().copied());
+                scratch_grad
+            }
+        };
+        if let Some(param) = value.as_slice_mut() {
+            rule.update(ctx, param, grad, buffers, scalars);
+            return;
+        }
+        scratch_value.clear();
+        scratch_value.extend(value.iter().copied());
+        rule.update(ctx, scratch_value, grad, buffers, scalars);
+        for (v, s) in value.iter_mut().zip(scratch_value.iter()) {
+            *v = *s;
+        }
+    }
+}
