@@ -11,7 +11,8 @@ use crate::pool::Pool;
 /// A value on a [`Tape`]: a small `Copy` handle (an index into the arena).
 ///
 /// A `Var` is valid only on the tape that made it and only until that tape is
-/// [cleared](Tape::clear); using it elsewhere panics.
+/// [cleared](Tape::clear); using it elsewhere panics with
+/// `autodiff: Var #<index> is from another tape or from before Tape::clear`.
 ///
 /// ```
 /// use autodiff::Tape;
@@ -19,6 +20,14 @@ use crate::pool::Pool;
 /// let x = tape.leaf(ndarray::arr0(2.0));
 /// let y = tape.mul(x, x);
 /// assert_eq!(tape.value(y).sum(), 4.0);
+/// ```
+///
+/// ```should_panic
+/// # use autodiff::Tape;
+/// let mut tape = Tape::<f64>::new();
+/// let x = tape.leaf(ndarray::arr0(2.0));
+/// tape.clear();
+/// tape.exp(x); // panics: x is from before the clear
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Var {
