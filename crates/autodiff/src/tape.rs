@@ -82,6 +82,9 @@ fn next_epoch() -> u32 {
 pub struct Tape<T: Float> {
     pub(crate) nodes: Vec<Node<T>>,
     pub(crate) pool: Pool<T>,
+    /// Class labels of every `cross_entropy` on the tape, back to back (kept
+    /// across `clear`, so recording labels does not allocate).
+    pub(crate) labels: Vec<usize>,
     epoch: u32,
 }
 
@@ -97,6 +100,7 @@ impl<T: Float> Tape<T> {
         Tape {
             nodes: Vec::new(),
             pool: Pool::default(),
+            labels: Vec::new(),
             epoch: next_epoch(),
         }
     }
@@ -126,6 +130,7 @@ impl<T: Float> Tape<T> {
                 self.pool.give(probs);
             }
         }
+        self.labels.clear();
         self.epoch = next_epoch();
     }
 
@@ -239,7 +244,10 @@ impl<T: Float> Tape<T> {
         value: &ArrayBase<S, D>,
     ) -> ArrayD<T> {
         let mut out = self.pool.take(value.shape());
-        out.assign(&value.view().into_dyn());
+        match (out.as_slice_mut(), value.as_slice()) {
+            (Some(o), Some(v)) => o.copy_from_slice(v),
+            _ => out.assign(&value.view().into_dyn()),
+        }
         out
     }
 
