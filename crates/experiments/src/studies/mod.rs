@@ -1,0 +1,3 @@
+//! The lecture's studies, one module each (registered in [`crate::study::all`]).
+
+pub mod conditioning;
