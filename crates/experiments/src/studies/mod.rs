@@ -1,3 +1,4 @@
 //! The lecture's studies, one module each (registered in [`crate::study::all`]).
 
 pub mod conditioning;
+pub mod precision;

@@ -38,7 +38,10 @@ pub trait Study {
 /// assert!(experiments::study::all().iter().all(|s| !s.title().is_empty()));
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
-    vec![Box::new(studies::conditioning::Conditioning)]
+    vec![
+        Box::new(studies::conditioning::Conditioning),
+        Box::new(studies::precision::Precision),
+    ]
 }
 
 /// The study called `name`.
