@@ -40,6 +40,7 @@ pub trait Study {
 pub fn all() -> Vec<Box<dyn Study>> {
     vec![
         Box::new(studies::conditioning::Conditioning),
+        Box::new(studies::landscape::Landscape),
         Box::new(studies::precision::Precision),
     ]
 }
