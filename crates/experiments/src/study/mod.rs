@@ -42,6 +42,7 @@ pub fn all() -> Vec<Box<dyn Study>> {
         Box::new(studies::conditioning::Conditioning),
         Box::new(studies::landscape::Landscape),
         Box::new(studies::precision::Precision),
+        Box::new(studies::analytic_vs_numeric::AnalyticVsNumeric),
     ]
 }
 

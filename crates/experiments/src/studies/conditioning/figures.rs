@@ -323,7 +323,7 @@ fn finding(outcome: &Outcome) -> String {
         let divergent = s
             .points
             .iter()
-            .filter(|p| !(p.1 < 1.0))
+            .filter(|p| p.1 >= 1.0 || p.1.is_nan())
             .map(|p| p.0)
             .fold(f64::NAN, f64::min);
         let _ = writeln!(

@@ -137,7 +137,7 @@ impl Descent {
                 reached = Some(k);
                 break;
             }
-            if tolerance > 0.0 && !(d < DIVERGED) {
+            if tolerance > 0.0 && (d >= DIVERGED || d.is_nan()) {
                 break;
             }
         }
@@ -165,7 +165,7 @@ pub(crate) fn thin(values: &[f64], max_points: usize) -> Vec<(f64, f64)> {
         .map(|(k, &v)| (k as f64, v))
         .collect();
     let last = values.len().saturating_sub(1);
-    if last % stride != 0 {
+    if !last.is_multiple_of(stride) {
         points.push((last as f64, values[last]));
     }
     points

@@ -246,7 +246,7 @@ fn finding(outcome: &Outcome) -> String {
             path.len() - 1
         );
     }
-    md.push_str("  Newton halves x every step and converges to the saddle; gradient descent's steps 3ηx² vanish near it, so from the right it only crawls (x ≈ 1/(3ηk)), while from the left it runs away.\n");
+    md.push_str("- On x³ Newton halves x every step and converges to the saddle; gradient descent's steps 3ηx² vanish near it, so from the right it only crawls (x ≈ 1/(3ηk)), while from the left it runs away.\n");
     let gd_last = s.gd.last().copied().unwrap_or((f64::NAN, f64::NAN));
     let closest =
         s.gd.iter()

@@ -159,7 +159,7 @@ pub fn golden_section<T: Float>(f: impl Fn(T) -> T, mut lo: T, mut hi: T) -> T {
             d = lo + shrink * (hi - lo);
             fd = f(d);
         }
-        if !(hi - lo < width) {
+        if hi - lo >= width || (hi - lo).is_nan() {
             break;
         }
     }
@@ -176,7 +176,7 @@ fn gd_until_no_decrease<T: Float>(f: Function) -> T {
     for _ in 0..10_000 {
         let next = x - lr * f.derivative(x);
         let f_next = f.value(next);
-        if !(f_next < fx) {
+        if f_next >= fx || f_next.is_nan() {
             break;
         }
         (x, fx) = (next, f_next);
