@@ -5,11 +5,18 @@
 mod studies_common;
 
 use experiments::studies::landscape::{Config, Outcome, report, run};
-use experiments::study::{Size, StudyContext};
+use experiments::study::Size;
 
 fn tiny_outcome() -> Outcome {
-    let ctx = StudyContext::new("unused", Size::Tiny, studies_common::data_dir());
-    run(&Config::for_size(Size::Tiny), ctx.mnist().unwrap()).unwrap()
+    // Loaded from disk only: tests never download.
+    let dir = studies_common::data_dir();
+    let mnist = data::load(data::Dataset::Mnist, &dir).unwrap_or_else(|e| {
+        panic!(
+            "MNIST not found in {} ({e}): set OPTILAB_DATA_DIR or run `cargo xtask fetch-mnist`",
+            dir.display()
+        )
+    });
+    run(&Config::for_size(Size::Tiny), &mnist).unwrap()
 }
 
 #[test]

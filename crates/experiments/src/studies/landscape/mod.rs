@@ -136,7 +136,7 @@ impl Config {
             Size::Full => Config {
                 starts: 1001,
                 train_examples: 60_000,
-                eval_examples: 10_000,
+                eval_examples: 5000,
                 epochs: 5,
                 line_points: 101,
                 grid_points: 41,
