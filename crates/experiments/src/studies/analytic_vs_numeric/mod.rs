@@ -250,7 +250,20 @@ pub fn run(config: &Config) -> Result<Outcome> {
         },
     )?;
     let standard_error = standard_error(&x, &y, &Array1::from(ne.w.clone()))?;
+    Ok(Outcome {
+        examples: config.examples,
+        features: config.features,
+        solutions: vec![ne, gd, sgd],
+        standard_error,
+        scaling_examples: config.scaling_examples,
+        scaling: scaling(config, &mut rng)?,
+        logistic_examples: config.logistic_examples,
+        logistic: logistic_fits(config, &mut rng)?,
+    })
+}
 
+/// The normal equations and gradient descent on growing numbers of features.
+fn scaling(config: &Config, rng: &mut StdRng) -> Result<Vec<ScalingPoint>> {
     let mut scaling = Vec::new();
     for &features in &config.scaling_features {
         let data = LinearRegressionConfig {
@@ -259,7 +272,7 @@ pub fn run(config: &Config) -> Result<Outcome> {
             noise_std: config.noise,
             ..LinearRegressionConfig::default()
         }
-        .generate(&mut rng)?;
+        .generate(rng)?;
         let (x, y) = (design(&data), data.y.clone());
         let repeats = config.repeats.min(3);
         let ne = linear::normal_equations(&x, &y, repeats)?;
@@ -273,32 +286,26 @@ pub fn run(config: &Config) -> Result<Outcome> {
             difference: max_abs_difference(&gd.w, &ne.w),
         });
     }
+    Ok(scaling)
+}
 
+/// Gradient descent and Newton on two overlapping Gaussian classes.
+fn logistic_fits(config: &Config, rng: &mut StdRng) -> Result<Vec<LogisticFit>> {
     let two_class = TwoClassConfig {
         examples: config.logistic_examples,
         features: config.logistic_features,
         separation: 2.0,
         noise_std: 1.0,
     }
-    .generate(&mut rng)?;
+    .generate(rng)?;
     let ones = Array2::<f64>::ones((two_class.x.nrows(), 1));
     let x = concatenate(Axis(1), &[two_class.x.view(), ones.view()])
         .map_err(|e| crate::ExperimentsError::Invalid(e.to_string()))?;
     let loss = LogisticLoss::new(x, &two_class.labels);
-    let logistic = vec![
+    Ok(vec![
         logistic::gradient_descent(&loss, config.tolerance, config.max_iterations)?,
         logistic::newton(&loss, config.tolerance)?,
-    ];
-    Ok(Outcome {
-        examples: config.examples,
-        features: config.features,
-        solutions: vec![ne, gd, sgd],
-        standard_error,
-        scaling_examples: config.scaling_examples,
-        scaling,
-        logistic_examples: config.logistic_examples,
-        logistic,
-    })
+    ])
 }
 
 /// Median over the weights of `σ̂·√((XᵀX)⁻¹)ⱼⱼ` with `σ̂² = ‖Xw − y‖²/(n − p)`.

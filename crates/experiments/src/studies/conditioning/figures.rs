@@ -296,6 +296,13 @@ fn finding(outcome: &Outcome) -> String {
         );
         md.push_str("Gradient descent matches its prediction because both eigen-directions contract by exactly the rate; momentum needs a few more because its optimal β gives the iteration a double root, so its error decays like k·ρᵏ. GD's count grows like κ, momentum's like √κ.\n\n");
     }
+    md.push_str(&step_finding(outcome));
+    md
+}
+
+/// The step-size part of the finding: divergence above 2/λmax.
+fn step_finding(outcome: &Outcome) -> String {
+    let mut md = String::new();
     for s in &outcome.steps {
         let verdict = if s.final_distance > 1.0 {
             "**diverged**"

@@ -266,7 +266,13 @@ fn finding(outcome: &Outcome) -> String {
         gd_last.1,
         s.gd.len() - 1
     );
-    let sl = &outcome.slices;
+    md.push_str(&slices_finding(&outcome.slices));
+    md
+}
+
+/// The MNIST part of the finding.
+fn slices_finding(sl: &Slices) -> String {
+    let mut md = String::new();
     let (alpha_min, loss_min) = sl.line_minimum();
     let span = at_span(&sl.line);
     let at = |line: &[(f64, f64)], alpha: f64| {

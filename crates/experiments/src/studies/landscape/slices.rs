@@ -204,6 +204,35 @@ fn line_through(
     line
 }
 
+/// The loss on a grid of cell centres over `[−span, span]²` in the plane of
+/// `directions` through `base`; returns the coordinates and `surface[iy][ix]`.
+fn plane(
+    model: &mut Mlp<f32>,
+    tape: &mut Tape<f32>,
+    eval: &Batch,
+    base: &[ArrayD<f32>],
+    [delta, eta]: [&[ArrayD<f32>]; 2],
+    config: &Config,
+) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let (n, span) = (config.grid_points.max(2), config.span);
+    let grid: Vec<f64> = (0..n)
+        .map(|i| -span + 2.0 * span * (i as f64 + 0.5) / n as f64)
+        .collect();
+    let surface = grid
+        .iter()
+        .map(|&b| {
+            grid.iter()
+                .map(|&a| {
+                    move_to(model, base, &[(a as f32, delta), (b as f32, eta)]);
+                    evaluate(model, tape, eval).0
+                })
+                .collect()
+        })
+        .collect();
+    move_to(model, base, &[]);
+    (grid, surface)
+}
+
 /// Trains the network, then slices its loss.
 ///
 /// **Errors**: an invalid setting or a dataset too small for the batches.
@@ -248,26 +277,14 @@ pub fn slices(config: &Config, mnist: &Splits) -> Result<Slices> {
         &alphas,
     );
 
-    let n = config.grid_points.max(2);
-    let grid: Vec<f64> = (0..n)
-        .map(|i| -span + 2.0 * span * (i as f64 + 0.5) / n as f64)
-        .collect();
-    let mut surface = Vec::with_capacity(n);
-    for &b in &grid {
-        let row = grid
-            .iter()
-            .map(|&a| {
-                move_to(
-                    &mut model,
-                    &trained_weights,
-                    &[(a as f32, &delta), (b as f32, &eta)],
-                );
-                evaluate(&mut model, &mut tape, &eval).0
-            })
-            .collect();
-        surface.push(row);
-    }
-    move_to(&mut model, &trained_weights, &[]);
+    let (grid, surface) = plane(
+        &mut model,
+        &mut tape,
+        &eval,
+        &trained_weights,
+        [&delta, &eta],
+        config,
+    );
     Ok(Slices {
         architecture: spec.to_string(),
         train_examples: config.train_examples.min(mnist.train.len()),

@@ -2,8 +2,13 @@
 //! gradient, over the step `h`: the V-shaped error curve.
 
 use autodiff::{Float, GradCheck, Objective, Tape, Var};
+use data::TwoClassConfig;
 use ndarray::{Array1, Array2, ArrayD, Axis};
+use rand::{SeedableRng, rngs::StdRng};
 use serde::Serialize;
+
+use super::{Config, DifferenceCurve, Dtype};
+use crate::error::Result;
 
 /// The mean logistic loss `mean(softplus(−s ⊙ X w))` of a small two-class
 /// problem (labels `s = ±1`), as an [`Objective`] of `w` (shape d×1).
@@ -132,4 +137,53 @@ pub fn gradcheck_error<T: Float>(f: &LogisticLoss, w: &ArrayD<f64>, h: f64) -> f
         ..GradCheck::default()
     };
     check.run::<T, _>(f, &[w.mapv(T::of)]).worst_rel()
+}
+
+/// The error curves of both schemes and of `GradCheck`, in both precisions.
+pub(super) fn differences(config: &Config) -> Result<Vec<DifferenceCurve>> {
+    let problem = TwoClassConfig {
+        examples: config.examples,
+        features: 3,
+        ..TwoClassConfig::default()
+    }
+    .generate(&mut StdRng::seed_from_u64(config.seed))?;
+    let f = LogisticLoss::new(problem.x, &problem.labels);
+    let w: ArrayD<f64> = (&problem.optimal_weights * 0.5)
+        .insert_axis(Axis(1))
+        .into_dyn();
+    let steps: Vec<f64> = (0..=13 * config.steps_per_decade)
+        .map(|i| 10f64.powf(-(i as f64) / config.steps_per_decade as f64))
+        .collect();
+    let curve = |dtype: Dtype, scheme: Option<Scheme>, error: &dyn Fn(f64) -> f64| {
+        let points: Vec<(f64, f64)> = steps.iter().map(|&h| (h, error(h))).collect();
+        let (best_step, best_error) = points
+            .iter()
+            .copied()
+            .filter(|p| p.1.is_finite())
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap_or((f64::NAN, f64::NAN));
+        DifferenceCurve {
+            dtype,
+            scheme,
+            points,
+            best_step,
+            best_error,
+        }
+    };
+    let mut curves = Vec::new();
+    for scheme in [Scheme::Central, Scheme::Forward] {
+        curves.push(curve(Dtype::F32, Some(scheme), &|h| {
+            difference_error::<f32>(&f, &w, h, scheme)
+        }));
+        curves.push(curve(Dtype::F64, Some(scheme), &|h| {
+            difference_error::<f64>(&f, &w, h, scheme)
+        }));
+    }
+    curves.push(curve(Dtype::F32, None, &|h| {
+        gradcheck_error::<f32>(&f, &w, h)
+    }));
+    curves.push(curve(Dtype::F64, None, &|h| {
+        gradcheck_error::<f64>(&f, &w, h)
+    }));
+    Ok(curves)
 }

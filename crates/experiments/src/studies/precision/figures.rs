@@ -182,6 +182,7 @@ fn difference_chart(outcome: &Outcome, own: bool) -> LineChart {
     chart
 }
 
+/// The finding: minimizer precision, then finite differences.
 fn finding(outcome: &Outcome) -> String {
     let mut md = String::new();
     let golden = |d| outcome.minimizer(true, Minimizer::GoldenSection, d);
@@ -242,6 +243,13 @@ fn finding(outcome: &Outcome) -> String {
         "\nMethods that compare function values (golden section, or gradient descent stopped when the loss no longer decreases) stop anywhere on the flat bottom, so their error is ≈ √ε. Newton's method solving f′ = 0 with an accurate derivative does not compare values: it lands on (or next to) the representable number nearest x* (an error of 0 means exactly that; {:.1e} is the distance from ln 2 to the nearest f32), far below √ε.\n\n",
         ((ln2 as f32) as f64 - ln2).abs()
     );
+    md.push_str(&differences_finding(outcome));
+    md
+}
+
+/// The finite-difference part of the finding.
+fn differences_finding(outcome: &Outcome) -> String {
+    let mut md = String::new();
     for dtype in Dtype::ALL {
         for scheme in [Scheme::Forward, Scheme::Central] {
             if let Some(c) = outcome.difference(dtype, Some(scheme)) {

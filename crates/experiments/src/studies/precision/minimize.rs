@@ -3,6 +3,8 @@
 use autodiff::Float;
 use serde::Serialize;
 
+use super::{Dtype, FlatBottom};
+
 /// A smooth 1-D function with a known minimizer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub enum Function {
@@ -213,6 +215,29 @@ pub fn round_to_bits(v: f64, bits: u32) -> f64 {
     let exponent = v.abs().log2().floor() as i32;
     let scale = 2f64.powi(bits as i32 - 1 - exponent);
     (v * scale).round() / scale
+}
+
+/// `(x − 1.3)² + 1` computed in `T` at `x* + δ` for `|δ| ≤ 3√ε`.
+pub(super) fn flat_bottom<T: Float>(dtype: Dtype) -> FlatBottom {
+    let f = Function::Quadratic { a: 1.3, c: 1.0 };
+    let (eps, star) = (dtype.epsilon(), f.minimizer::<T>());
+    let f_star = f.value(T::of(star)).as_f64();
+    let mut half_width = 0.0_f64;
+    let points = (-300..=300)
+        .map(|i| {
+            let x = T::of(star + 3.0 * eps.sqrt() * i as f64 / 300.0);
+            let (delta, fx) = (x.as_f64() - star, f.value(x).as_f64());
+            if fx == f_star {
+                half_width = half_width.max(delta.abs());
+            }
+            (delta / eps.sqrt(), (fx - f_star) / eps)
+        })
+        .collect();
+    FlatBottom {
+        dtype,
+        points,
+        half_width,
+    }
 }
 
 #[cfg(test)]

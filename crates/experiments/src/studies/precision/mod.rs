@@ -18,9 +18,6 @@ pub use derivatives::{LogisticLoss, Scheme, difference_error, gradcheck_error};
 pub use figures::report;
 pub use minimize::{Function, Minimizer, golden_section, round_to_bits};
 
-use autodiff::Float;
-use data::TwoClassConfig;
-use ndarray::{ArrayD, Axis};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde::Serialize;
 
@@ -274,15 +271,24 @@ pub fn run(config: &Config) -> Result<Outcome> {
             c: 1.0,
         })
         .collect();
-    let mut minimizers = Vec::new();
+    Ok(Outcome {
+        trials: config.trials,
+        minimizers: minimizer_results(&quadratics),
+        emulated: emulated_results(&config.bits, &quadratics),
+        flat_bottoms: vec![
+            minimize::flat_bottom::<f32>(Dtype::F32),
+            minimize::flat_bottom::<f64>(Dtype::F64),
+        ],
+        differences: derivatives::differences(config)?,
+    })
+}
+
+/// Every minimizer in both precisions on the quadratics and on `eˣ − 2x`.
+fn minimizer_results(quadratics: &[Function]) -> Vec<MinimizerResult> {
+    let mut results = Vec::new();
     for minimizer in Minimizer::ALL {
         for dtype in Dtype::ALL {
-            for quadratic in [true, false] {
-                let functions = if quadratic {
-                    quadratics.clone()
-                } else {
-                    vec![Function::ExpLinear]
-                };
+            for functions in [quadratics, &[Function::ExpLinear]] {
                 let (xs, fs): (Vec<f64>, Vec<f64>) = functions
                     .iter()
                     .map(|&f| {
@@ -293,7 +299,7 @@ pub fn run(config: &Config) -> Result<Outcome> {
                         ((x - star).abs(), f.excess(x))
                     })
                     .unzip();
-                minimizers.push(MinimizerResult {
+                results.push(MinimizerResult {
                     function: functions[0],
                     minimizer,
                     dtype,
@@ -303,9 +309,12 @@ pub fn run(config: &Config) -> Result<Outcome> {
             }
         }
     }
-    let emulated = config
-        .bits
-        .iter()
+    results
+}
+
+/// Golden-section search with `f` rounded to each number of bits.
+fn emulated_results(bits: &[u32], quadratics: &[Function]) -> Vec<EmulatedResult> {
+    bits.iter()
         .map(|&bits| {
             let (xs, fs): (Vec<f64>, Vec<f64>) = quadratics
                 .iter()
@@ -322,86 +331,5 @@ pub fn run(config: &Config) -> Result<Outcome> {
                 f_error: median(fs),
             }
         })
-        .collect();
-    Ok(Outcome {
-        trials: config.trials,
-        minimizers,
-        emulated,
-        flat_bottoms: vec![
-            flat_bottom::<f32>(Dtype::F32),
-            flat_bottom::<f64>(Dtype::F64),
-        ],
-        differences: differences(config)?,
-    })
-}
-
-/// `(x − 1.3)² + 1` computed in `T` at `x* + δ` for `|δ| ≤ 3√ε`.
-fn flat_bottom<T: Float>(dtype: Dtype) -> FlatBottom {
-    let f = Function::Quadratic { a: 1.3, c: 1.0 };
-    let (eps, star) = (dtype.epsilon(), f.minimizer::<T>());
-    let f_star = f.value(T::of(star)).as_f64();
-    let mut half_width = 0.0_f64;
-    let points = (-300..=300)
-        .map(|i| {
-            let x = T::of(star + 3.0 * eps.sqrt() * i as f64 / 300.0);
-            let (delta, fx) = (x.as_f64() - star, f.value(x).as_f64());
-            if fx == f_star {
-                half_width = half_width.max(delta.abs());
-            }
-            (delta / eps.sqrt(), (fx - f_star) / eps)
-        })
-        .collect();
-    FlatBottom {
-        dtype,
-        points,
-        half_width,
-    }
-}
-
-fn differences(config: &Config) -> Result<Vec<DifferenceCurve>> {
-    let problem = TwoClassConfig {
-        examples: config.examples,
-        features: 3,
-        ..TwoClassConfig::default()
-    }
-    .generate(&mut StdRng::seed_from_u64(config.seed))?;
-    let f = LogisticLoss::new(problem.x, &problem.labels);
-    let w: ArrayD<f64> = (&problem.optimal_weights * 0.5)
-        .insert_axis(Axis(1))
-        .into_dyn();
-    let steps: Vec<f64> = (0..=13 * config.steps_per_decade)
-        .map(|i| 10f64.powf(-(i as f64) / config.steps_per_decade as f64))
-        .collect();
-    let curve = |dtype: Dtype, scheme: Option<Scheme>, error: &dyn Fn(f64) -> f64| {
-        let points: Vec<(f64, f64)> = steps.iter().map(|&h| (h, error(h))).collect();
-        let (best_step, best_error) = points
-            .iter()
-            .copied()
-            .filter(|p| p.1.is_finite())
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or((f64::NAN, f64::NAN));
-        DifferenceCurve {
-            dtype,
-            scheme,
-            points,
-            best_step,
-            best_error,
-        }
-    };
-    let mut curves = Vec::new();
-    for scheme in [Scheme::Central, Scheme::Forward] {
-        curves.push(curve(Dtype::F32, Some(scheme), &|h| {
-            difference_error::<f32>(&f, &w, h, scheme)
-        }));
-        curves.push(curve(Dtype::F64, Some(scheme), &|h| {
-            difference_error::<f64>(&f, &w, h, scheme)
-        }));
-    }
-    curves.push(curve(Dtype::F32, None, &|h| {
-        gradcheck_error::<f32>(&f, &w, h)
-    }));
-    curves.push(curve(Dtype::F64, None, &|h| {
-        gradcheck_error::<f64>(&f, &w, h)
-    }));
-    Ok(curves)
+        .collect()
 }
