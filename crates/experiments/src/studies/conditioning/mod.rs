@@ -100,7 +100,7 @@ impl Default for Config {
 
 impl Config {
     /// The setting for a run size: Tiny drops κ = 1000 and thins the sweep;
-    /// Full adds κ = 10⁴ and a finer sweep.
+    /// Full adds κ = 10⁴ (with a larger budget) and a finer sweep.
     ///
     /// ```
     /// use experiments::studies::conditioning::Config;
@@ -119,6 +119,7 @@ impl Config {
             Size::Quick => base,
             Size::Full => Config {
                 kappas: vec![1.0, 10.0, 100.0, 1000.0, 10_000.0],
+                max_iterations: 300_000,
                 sweep_step: 0.005,
                 ..base
             },
