@@ -8,6 +8,7 @@
 mod error;
 pub mod plot;
 pub mod report;
+pub mod studies;
 pub mod study;
 
 pub use error::{ExperimentsError, Result};

@@ -13,6 +13,7 @@ pub use context::{Size, StudyContext};
 
 use crate::error::Result;
 use crate::report::Report;
+use crate::studies;
 
 /// A runnable study.
 pub trait Study {
@@ -37,7 +38,7 @@ pub trait Study {
 /// assert!(experiments::study::all().iter().all(|s| !s.title().is_empty()));
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
-    vec![]
+    vec![Box::new(studies::random_search::RandomSearchStudy)]
 }
 
 /// The study called `name`.
