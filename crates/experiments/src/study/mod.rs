@@ -38,7 +38,10 @@ pub trait Study {
 /// assert!(experiments::study::all().iter().all(|s| !s.title().is_empty()));
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
-    vec![Box::new(studies::random_search::RandomSearchStudy)]
+    vec![
+        Box::new(studies::random_search::RandomSearchStudy),
+        Box::new(studies::standardization::Standardization),
+    ]
 }
 
 /// The study called `name`.
