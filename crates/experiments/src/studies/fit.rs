@@ -49,27 +49,15 @@ impl<M: Module<f32>> FullBatch<M> {
     ///
     /// **Errors**: the backward pass or the optimizer failed.
     pub fn step(&mut self, opt: &mut dyn Optimizer<f32>) -> Result<f64> {
-        self.tape.clear();
-        let x = self.tape.constant_copy(&self.x);
-        let logits = self.model.forward(&mut self.tape, x, Mode::Train);
-        let loss_var = self.tape.cross_entropy(logits, &self.labels);
-        let loss = self.tape.scalar(loss_var);
-        if !loss.is_finite() {
-            return Ok(loss);
-        }
-        self.tape.backward_into(loss_var, &mut self.grads)?;
-        let mut params: Vec<ParamMut<'_, f32>> = self
-            .model
-            .params_and_grads(&self.grads)
-            .into_iter()
-            .map(|p| ParamMut {
-                name: p.name,
-                value: p.value,
-                grad: p.grad,
-            })
-            .collect();
-        opt.step(&mut params)?;
-        Ok(loss)
+        let (x, labels) = (&self.x, &self.labels);
+        step(
+            &mut self.model,
+            &mut self.tape,
+            &mut self.grads,
+            x,
+            labels,
+            opt,
+        )
     }
 
     /// The mean cross-entropy at the current parameters.
@@ -85,11 +73,41 @@ impl<M: Module<f32>> FullBatch<M> {
     pub fn accuracy(&mut self) -> f64 {
         accuracy(&mut self.model, &mut self.tape, &self.x, &self.labels)
     }
+}
 
-    /// The model.
-    pub fn model_mut(&mut self) -> &mut M {
-        &mut self.model
+/// One step of `opt` on the mean cross-entropy of `model` on the batch
+/// `(x, labels)`, reusing `tape` and `grads`; returns the loss before the
+/// step. A non-finite loss is returned without stepping.
+///
+/// **Errors**: the backward pass or the optimizer failed.
+pub fn step<M: Module<f32>>(
+    model: &mut M,
+    tape: &mut Tape<f32>,
+    grads: &mut Gradients<f32>,
+    x: &Array2<f32>,
+    labels: &[usize],
+    opt: &mut dyn Optimizer<f32>,
+) -> Result<f64> {
+    tape.clear();
+    let input = tape.constant_copy(x);
+    let logits = model.forward(tape, input, Mode::Train);
+    let loss_var = tape.cross_entropy(logits, labels);
+    let loss = tape.scalar(loss_var);
+    if !loss.is_finite() {
+        return Ok(loss);
     }
+    tape.backward_into(loss_var, grads)?;
+    let mut params: Vec<ParamMut<'_, f32>> = model
+        .params_and_grads(grads)
+        .into_iter()
+        .map(|p| ParamMut {
+            name: p.name,
+            value: p.value,
+            grad: p.grad,
+        })
+        .collect();
+    opt.step(&mut params)?;
+    Ok(loss)
 }
 
 /// The fraction of rows of `x` whose largest logit is their label.

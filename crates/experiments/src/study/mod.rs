@@ -41,6 +41,7 @@ pub fn all() -> Vec<Box<dyn Study>> {
     vec![
         Box::new(studies::random_search::RandomSearchStudy),
         Box::new(studies::standardization::Standardization),
+        Box::new(studies::constraints_and_stopping::ConstraintsAndStopping),
     ]
 }
 

@@ -161,7 +161,7 @@ impl Config {
     ///
     /// ```
     /// let c = experiments::studies::random_search::Config::default();
-    /// assert_eq!(c.budget(10), 1200.0);
+    /// assert_eq!(c.budget(10), 1000.0);
     /// ```
     pub fn budget(&self, d: usize) -> f64 {
         self.budget_base + self.budget_per_dim * d as f64
@@ -171,7 +171,7 @@ impl Config {
     ///
     /// ```
     /// let c = experiments::studies::random_search::Config::default();
-    /// assert_eq!((c.examples(2), c.examples(100)), (200, 400));
+    /// assert_eq!((c.examples(2), c.examples(100)), (200, 1000));
     /// ```
     pub fn examples(&self, d: usize) -> usize {
         self.examples.max(self.examples_per_dim * d)
