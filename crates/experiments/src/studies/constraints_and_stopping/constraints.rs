@@ -91,6 +91,20 @@ impl Enforcement {
             Enforcement::Logarithmic { weight } => format!("log barrier, μ = {weight}"),
         }
     }
+
+    /// How hard the barrier pushes: m, or 1/μ (NaN for projection).
+    ///
+    /// ```
+    /// use experiments::studies::constraints_and_stopping::Enforcement;
+    /// assert_eq!(Enforcement::Logarithmic { weight: 0.01 }.strength(), 100.0);
+    /// ```
+    pub fn strength(&self) -> f64 {
+        match *self {
+            Enforcement::Exponential { steepness } => steepness,
+            Enforcement::Logarithmic { weight } => 1.0 / weight,
+            Enforcement::Projection => f64::NAN,
+        }
+    }
 }
 
 /// Settings of the constraint comparison.
@@ -142,6 +156,12 @@ impl ConstraintRun {
     /// The last iterate.
     pub fn last(&self) -> [f64; 2] {
         self.path.last().copied().unwrap_or([f64::NAN; 2])
+    }
+
+    /// Euclidean distance of the last iterate to `point`.
+    pub fn distance_to(&self, point: [f64; 2]) -> f64 {
+        let b = self.last();
+        (b[0] - point[0]).hypot(b[1] - point[1])
     }
 
     /// How far the last iterate lies outside `[lower, upper]²` (0 inside).

@@ -19,6 +19,8 @@
 
 mod constraints;
 mod figures;
+mod files;
+mod finding;
 mod stopping;
 mod training;
 
@@ -183,6 +185,22 @@ impl Outcome {
     /// The first firing of `rule` on the normal run.
     pub fn firing(&self, rule: Rule) -> Option<&Firing> {
         self.firings.iter().find(|(r, _)| *r == rule)?.1.as_ref()
+    }
+
+    /// The first firing of `rule` on the diverging run.
+    pub fn diverging_firing(&self, rule: Rule) -> Option<&Firing> {
+        self.diverging_firings
+            .iter()
+            .find(|(r, _)| *r == rule)?
+            .1
+            .as_ref()
+    }
+
+    /// The constrained minimizer: where projected gradient descent ended.
+    pub fn optimum(&self) -> [f64; 2] {
+        self.runs_where(|e| *e == Enforcement::Projection)
+            .first()
+            .map_or([f64::NAN; 2], |r| r.last())
     }
 }
 

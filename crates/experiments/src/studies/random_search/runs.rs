@@ -98,41 +98,58 @@ impl Run {
     }
 }
 
-/// Runs `method` from `x0` until `budget` evaluation equivalents are spent
-/// (or, with `stop_at`, until the best loss reaches it), counting a
-/// gradient call as `gradient_cost` evaluations.
-///
-/// **Errors**: invalid step sizes or a failed backward pass.
-pub fn run<O: Objective>(
-    objective: &O,
-    method: Method,
-    x0: &Array1<f64>,
-    budget: f64,
-    gradient_cost: f64,
-    stop_at: Option<f64>,
-    seed: u64,
-) -> Result<Run> {
-    let mut counted = Counted::new(objective, gradient_cost);
-    let (x, path) = match method {
-        Method::GradientDescent { lr } => {
-            gradient_descent(&mut counted, lr, x0.clone(), budget, stop_at)?
-        }
-        Method::RandomSearch { sigma } => {
-            let search = RandomSearch::new(sigma, budget as u64)?;
-            random_search(&mut counted, &search, x0.clone(), seed)
-        }
-        Method::DecayingRandomSearch { sigma, decay } => {
-            let search =
-                RandomSearch::new(sigma, budget as u64)?.schedule(ExponentialLr::new(decay)?);
-            random_search(&mut counted, &search, x0.clone(), seed)
-        }
-    };
-    Ok(Run {
-        method,
-        trace: counted.into_trace(),
-        x: x.to_vec(),
-        path,
-    })
+/// A comparison's common ground: the objective, the start and the budget in
+/// function-evaluation equivalents.
+#[derive(Debug, Clone)]
+pub struct Setup<'o, O> {
+    /// The objective.
+    pub objective: &'o O,
+    /// Every method starts here.
+    pub x0: Array1<f64>,
+    /// Evaluation equivalents each run may spend.
+    pub budget: f64,
+    /// What a gradient call counts for.
+    pub gradient_cost: f64,
+}
+
+impl<O: Objective> Setup<'_, O> {
+    /// Runs `method` until the budget is spent; random search draws its
+    /// perturbations from a generator seeded with `seed`.
+    ///
+    /// **Errors**: invalid step sizes or a failed backward pass.
+    pub fn run(&self, method: Method, seed: u64) -> Result<Run> {
+        self.run_until(method, None, seed)
+    }
+
+    /// Like [`Setup::run`], but gradient descent stops once its loss is at
+    /// most `target` (random search always spends the whole budget).
+    ///
+    /// **Errors**: as [`Setup::run`].
+    pub fn run_until(&self, method: Method, target: Option<f64>, seed: u64) -> Result<Run> {
+        let mut counted = Counted::new(self.objective, self.gradient_cost);
+        let x0 = self.x0.clone();
+        let evaluations = self.budget as u64;
+        let (x, path) = match method {
+            Method::GradientDescent { lr } => {
+                gradient_descent(&mut counted, lr, x0, self.budget, target)?
+            }
+            Method::RandomSearch { sigma } => {
+                let search = RandomSearch::new(sigma, evaluations)?;
+                random_search(&mut counted, &search, x0, seed)
+            }
+            Method::DecayingRandomSearch { sigma, decay } => {
+                let search =
+                    RandomSearch::new(sigma, evaluations)?.schedule(ExponentialLr::new(decay)?);
+                random_search(&mut counted, &search, x0, seed)
+            }
+        };
+        Ok(Run {
+            method,
+            trace: counted.into_trace(),
+            x: x.to_vec(),
+            path,
+        })
+    }
 }
 
 /// Points with their loss.

@@ -16,6 +16,8 @@
 //! slower. The best rate is the stable one with the lowest final loss.
 
 mod figures;
+mod files;
+mod finding;
 mod runs;
 
 pub use figures::report;
