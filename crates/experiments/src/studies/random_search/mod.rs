@@ -126,7 +126,7 @@ impl Default for Config {
             dims: vec![2, 8, 32, 128, 512],
             target_gap: 0.02,
             budget_base: 500.0,
-            budget_per_dim: 50.0,
+            budget_per_dim: 30.0,
             lrs: vec![0.5, 1.0, 2.0, 4.0, 8.0],
             step_lengths: vec![0.03, 0.1, 0.3, 1.0],
             repeats: 5,
@@ -163,7 +163,7 @@ impl Config {
     ///
     /// ```
     /// let c = experiments::studies::random_search::Config::default();
-    /// assert_eq!(c.budget(10), 1000.0);
+    /// assert_eq!(c.budget(10), 800.0);
     /// ```
     pub fn budget(&self, d: usize) -> f64 {
         self.budget_base + self.budget_per_dim * d as f64
