@@ -2,5 +2,9 @@
 
 pub mod analytic_vs_numeric;
 pub mod conditioning;
+pub mod constraints_and_stopping;
+pub mod fit;
 pub mod landscape;
 pub mod precision;
+pub mod random_search;
+pub mod standardization;

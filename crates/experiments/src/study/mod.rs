@@ -39,10 +39,13 @@ pub trait Study {
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
     vec![
+        Box::new(studies::random_search::RandomSearchStudy),
         Box::new(studies::conditioning::Conditioning),
         Box::new(studies::landscape::Landscape),
         Box::new(studies::precision::Precision),
         Box::new(studies::analytic_vs_numeric::AnalyticVsNumeric),
+        Box::new(studies::standardization::Standardization),
+        Box::new(studies::constraints_and_stopping::ConstraintsAndStopping),
     ]
 }
 
