@@ -85,6 +85,9 @@ pub struct Tape<T: Float> {
     /// Class labels of every `cross_entropy` on the tape, back to back (kept
     /// across `clear`, so recording labels does not allocate).
     pub(crate) labels: Vec<usize>,
+    /// Addresses of the buffers handed out by [`Tape::buffer`] since the last
+    /// clear: when one comes back through `leaf`/`constant` it is pooled again.
+    lent: Vec<usize>,
     epoch: u32,
 }
 
@@ -101,6 +104,7 @@ impl<T: Float> Tape<T> {
             nodes: Vec::new(),
             pool: Pool::default(),
             labels: Vec::new(),
+            lent: Vec::new(),
             epoch: next_epoch(),
         }
     }
@@ -131,6 +135,7 @@ impl<T: Float> Tape<T> {
             }
         }
         self.labels.clear();
+        self.lent.clear();
         self.epoch = next_epoch();
     }
 
@@ -179,7 +184,9 @@ impl<T: Float> Tape<T> {
     /// assert!(tape.requires_grad(w));
     /// ```
     pub fn leaf<D: Dimension>(&mut self, value: ndarray::Array<T, D>) -> Var {
-        self.push(value.into_dyn(), Op::Leaf, true, false)
+        let value = value.into_dyn();
+        let pooled = self.reclaim(&value);
+        self.push(value, Op::Leaf, true, pooled)
     }
 
     /// A leaf that needs no gradient (an input or a target), taking ownership.
@@ -190,7 +197,22 @@ impl<T: Float> Tape<T> {
     /// assert!(!tape.requires_grad(x));
     /// ```
     pub fn constant<D: Dimension>(&mut self, value: ndarray::Array<T, D>) -> Var {
-        self.push(value.into_dyn(), Op::Leaf, false, false)
+        let value = value.into_dyn();
+        let pooled = self.reclaim(&value);
+        self.push(value, Op::Leaf, false, pooled)
+    }
+
+    /// Whether `value` is a buffer from [`buffer`](Tape::buffer) coming back
+    /// (then it returns to the pool on [`clear`](Tape::clear)).
+    fn reclaim(&mut self, value: &ArrayD<T>) -> bool {
+        let address = value.as_ptr() as usize;
+        match self.lent.iter().position(|&a| a == address) {
+            Some(i) => {
+                self.lent.swap_remove(i);
+                true
+            }
+            None => false,
+        }
     }
 
     /// A buffer of `shape` from the tape's pool, with unspecified contents
@@ -205,9 +227,15 @@ impl<T: Float> Tape<T> {
     /// batch.fill(1.0);
     /// let x = tape.constant(batch);
     /// assert_eq!(tape.value(x).sum(), 6.0);
+    /// tape.clear();
+    /// assert_eq!(tape.pooled_buffers(), 1); // the batch buffer, for the next step
     /// ```
     pub fn buffer(&mut self, shape: &[usize]) -> ArrayD<T> {
-        self.pool.take(shape)
+        let buffer = self.pool.take(shape);
+        if !buffer.is_empty() {
+            self.lent.push(buffer.as_ptr() as usize);
+        }
+        buffer
     }
 
     /// A leaf that needs a gradient, copied from `value` into a reused buffer.

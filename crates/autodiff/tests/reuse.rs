@@ -311,3 +311,28 @@ fn scalar_of_a_vector_names_the_shape() {
     let x = tape.constant(array![1.0, 2.0]);
     tape.scalar(x);
 }
+
+#[test]
+fn batch_buffers_from_the_pool_go_back_to_it() {
+    // the trainer's loop: a minibatch gathered into `Tape::buffer` and handed
+    // over with `constant` is the same memory every step
+    let mut tape = Tape::<f32>::new();
+    let mut seen = None;
+    for step in 0..5 {
+        tape.clear();
+        let mut batch = tape.buffer(&[16, 7]);
+        batch.fill(step as f32);
+        let address = batch.as_ptr();
+        let x = tape.constant(batch);
+        let w = tape.leaf(ArrayD::from_elem(IxDyn(&[7, 3]), 0.5_f32));
+        let h = tape.matmul(x, w);
+        let l = tape.sum(h);
+        tape.backward(l).unwrap();
+        match seen {
+            None => seen = Some(address),
+            Some(first) => assert_eq!(first, address, "batch buffer moved at step {step}"),
+        }
+    }
+    tape.clear();
+    assert_eq!(tape.pooled_buffers(), 3); // the batch, the matmul result and the sum
+}

@@ -46,6 +46,23 @@ pub enum ExperimentsError {
     /// A setting is out of range or inconsistent.
     #[error("invalid setting: {0}")]
     Invalid(String),
+    /// A training setting is unknown, out of range or inconsistent.
+    #[error(transparent)]
+    Config(#[from] crate::train::ConfigError),
+    /// A run cannot be resumed from its directory.
+    #[error("cannot resume from {dir}: {message}")]
+    Resume {
+        /// The run or checkpoint directory.
+        dir: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value that must be finite is not (a diverged model).
+    #[error("non-finite {what}")]
+    NonFinite {
+        /// What holds the NaN or infinity.
+        what: String,
+    },
     /// Serializing results failed.
     #[error("could not serialize {what}: {source}")]
     Json {

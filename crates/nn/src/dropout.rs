@@ -100,6 +100,10 @@ impl<T: Float> Module<T> for Dropout<T> {
         tape.mul(x, m)
     }
 
+    fn reseed(&mut self, seed: u64) {
+        Dropout::reseed(self, seed);
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Dropout
     }

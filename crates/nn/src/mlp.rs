@@ -261,6 +261,10 @@ impl<T: Float> Module<T> for Mlp<T> {
         self.layers.reset_parameters(rng);
     }
 
+    fn reseed(&mut self, seed: u64) {
+        self.layers.reseed(seed);
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Container
     }

@@ -135,6 +135,31 @@ pub trait Module<T: Float>: Send {
         let _ = rng;
     }
 
+    /// Restarts the random stream of every random layer (dropout) from
+    /// `seed`; containers pass each child a seed derived from its position.
+    /// A trainer reseeds from `(seed, epoch)` at every epoch, so a run
+    /// resumed from an epoch boundary needs no saved RNG state. A no-op for
+    /// layers without randomness.
+    ///
+    /// ```
+    /// use autodiff::Tape;
+    /// use nn::{Mode, MlpConfig, Module};
+    /// let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(0);
+    /// let mut mlp = MlpConfig::parse("4-8-2").unwrap().dropout(0.5).build::<f64>(&mut rng).unwrap();
+    /// let mut outputs = Vec::new();
+    /// for _ in 0..2 {
+    ///     mlp.reseed(7);
+    ///     let mut tape = Tape::new();
+    ///     let x = tape.constant(ndarray::Array2::<f64>::ones((3, 4)));
+    ///     let y = mlp.forward(&mut tape, x, Mode::Train);
+    ///     outputs.push(tape.value(y).clone());
+    /// }
+    /// assert_eq!(outputs[0], outputs[1]); // the same dropout masks
+    /// ```
+    fn reseed(&mut self, seed: u64) {
+        let _ = seed;
+    }
+
     /// What kind of layer this is.
     fn kind(&self) -> LayerKind {
         LayerKind::Other

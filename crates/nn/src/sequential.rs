@@ -218,7 +218,22 @@ impl<T: Float> Module<T> for Sequential<T> {
         }
     }
 
+    fn reseed(&mut self, seed: u64) {
+        for (i, c) in self.children.iter_mut().enumerate() {
+            c.reseed(child_seed(seed, i));
+        }
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Container
     }
+}
+
+/// The seed of child `index`: a SplitMix64 step of `seed` mixed with the
+/// position, so siblings draw unrelated streams.
+fn child_seed(seed: u64, index: usize) -> u64 {
+    let mut z = seed ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }

@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch. Errors are one line and exit code 2.
 
+mod progress;
 mod studies;
+mod train;
 
 use std::process::ExitCode;
 
@@ -22,6 +24,10 @@ enum Command {
     Tour(studies::TourArgs),
     /// Run one study (at full size with --full).
     Study(studies::StudyArgs),
+    /// Train a network, e.g. `train --model 784-512-512-10 --optimizer adam --lr 1e-3`.
+    Train(Box<train::TrainArgs>),
+    /// The learning-rate range test: sweep the lr exponentially, plot loss against it, suggest one.
+    LrFind(Box<train::LrFindArgs>),
 }
 
 /// Parses the arguments and runs the command.
@@ -41,6 +47,8 @@ pub fn main() -> ExitCode {
         Command::List => studies::list(),
         Command::Tour(args) => studies::tour(&args),
         Command::Study(args) => studies::study(&args),
+        Command::Train(args) => train::train(&args),
+        Command::LrFind(args) => train::lr_find(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,8 @@
 
 mod context;
 
+pub use context::load_or_fetch;
+
 pub use context::{Size, StudyContext};
 
 use crate::error::Result;

@@ -1,0 +1,113 @@
+//! Minibatches straight from the image bytes into a pooled tape buffer.
+
+use autodiff::{Tape, Var};
+use data::{LabeledImages, Standardizer};
+
+use crate::error::{ExperimentsError, Result};
+use crate::train::scalar::{Scalar, from_f64};
+
+/// `pixel ↦ pixel·a + b`: the protocol's `(pixel/255 − mean)/std` with the
+/// training set's global statistics, as one multiply-add per pixel that
+/// the compiler vectorizes (a table lookup per pixel cannot be).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct BatchEncoder<T> {
+    a: T,
+    b: T,
+}
+
+impl<T: Scalar> BatchEncoder<T> {
+    /// The encoder of a global z-score standardizer fitted on `pixel / 255`.
+    pub(crate) fn new(standardizer: &Standardizer) -> Self {
+        let (scale, shift) = standardizer.coefficients();
+        BatchEncoder {
+            a: from_f64(scale[0] / 255.0),
+            b: from_f64(shift[0]),
+        }
+    }
+
+    /// Rows `indices` of `set`, encoded, into a pooled buffer put on the tape
+    /// as a constant; their labels into `labels`.
+    ///
+    /// **Errors**: an index out of range.
+    pub(crate) fn put(
+        &self,
+        tape: &mut Tape<T>,
+        set: &LabeledImages,
+        indices: &[usize],
+        labels: &mut Vec<usize>,
+    ) -> Result<Var> {
+        let d = set.features();
+        let images = set.images();
+        let pixels = images
+            .as_slice()
+            .expect("images are stored in standard layout");
+        let all_labels = set.labels();
+        let mut x = tape.buffer(&[indices.len(), d]);
+        let out = x.as_slice_mut().expect("pooled buffers are contiguous");
+        labels.clear();
+        let (a, b) = (self.a, self.b);
+        touch(pixels, indices, d);
+        for (dst, &i) in out.chunks_exact_mut(d).zip(indices) {
+            let row = pixels.get(i * d..(i + 1) * d).ok_or_else(|| {
+                ExperimentsError::Data(data::DataError::IndexOutOfRange {
+                    index: i,
+                    len: set.len(),
+                })
+            })?;
+            for (o, &p) in dst.iter_mut().zip(row) {
+                *o = <T as data::Real>::from_u8(p) * a + b;
+            }
+            labels.push(usize::from(all_labels[i]));
+        }
+        Ok(tape.constant(x))
+    }
+}
+
+/// Reads one byte of every cache line of the rows, all independent loads,
+/// so the memory system fetches the (randomly placed) rows in parallel
+/// before the encoding loop walks them from cache.
+fn touch(pixels: &[u8], indices: &[usize], d: usize) {
+    let mut acc = 0u8;
+    for &i in indices {
+        if let Some(row) = pixels.get(i * d..(i + 1) * d) {
+            for line in row.iter().step_by(64) {
+                acc ^= *line;
+            }
+        }
+    }
+    std::hint::black_box(acc);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use data::{Granularity, PixelEncoder, Scaling};
+    use ndarray::Array3;
+
+    #[test]
+    fn matches_the_data_crates_encoder_to_a_rounding() {
+        let images = Array3::from_shape_fn((3, 2, 2), |(i, j, k)| (i * 70 + j * 30 + k * 11) as u8);
+        let set = LabeledImages::new(images, vec![1, 2, 3]).unwrap();
+        let s =
+            Standardizer::fit_pixels(set.images(), Scaling::ZScore, Granularity::Global).unwrap();
+        let mut tape = Tape::<f32>::new();
+        let mut labels = Vec::new();
+        let x = BatchEncoder::new(&s)
+            .put(&mut tape, &set, &[2, 0], &mut labels)
+            .unwrap();
+        assert_eq!(labels, [3, 1]);
+        let reference = PixelEncoder::<f32>::standardized(&s);
+        let mut want = vec![0.0f32; 4];
+        reference
+            .encode(set.images().row(2).as_slice().unwrap(), &mut want)
+            .unwrap();
+        for (g, w) in tape.value(x).iter().take(4).zip(&want) {
+            assert!((g - w).abs() <= 1e-6 * w.abs().max(1.0), "{g} vs {w}");
+        }
+        assert!(
+            BatchEncoder::new(&s)
+                .put(&mut tape, &set, &[3], &mut labels)
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! Checkpoints: the model (safetensors), the optimizer state (JSON) and the
+//! trainer's counters, diagnostics and records (JSON), committed atomically
+//! as one directory; and in-memory snapshots for rollback.
+//!
+//! No RNG state is saved: shuffling and dropout derive from `(seed, epoch)`,
+//! so a run resumed at an epoch boundary continues exactly as it would have.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use data::Splits;
+use optim::OptimizerState;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ExperimentsError, Result};
+use crate::train::config::TrainConfig;
+use crate::train::diagnostics::LossMonitor;
+use crate::train::record::{EpochRecord, Warning};
+use crate::train::scalar::Scalar;
+use crate::train::schedule::LrSchedule;
+use crate::train::trainer::{Trainer, stopping_criteria};
+
+/// Bumped when the layout changes.
+const FORMAT: u32 = 1;
+const MODEL: &str = "model.safetensors";
+const OPTIMIZER: &str = "optimizer.json";
+const STATE: &str = "state.json";
+
+/// The trainer's own state besides the model and optimizer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct TrainerState {
+    format: u32,
+    config: TrainConfig,
+    epoch: usize,
+    step: u64,
+    lr_scale: f64,
+    monitor: LossMonitor,
+    records: Vec<EpochRecord>,
+    step_losses: Vec<f64>,
+    pending: Vec<Warning>,
+}
+
+/// A copy of the whole training state in memory (for rollback).
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    model: Vec<u8>,
+    optimizer: OptimizerState,
+    state: TrainerState,
+}
+
+/// Where a run directory keeps its checkpoint.
+pub fn checkpoint_dir(run_dir: &Path) -> PathBuf {
+    run_dir.join("checkpoint")
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExperimentsError + '_ {
+    move |e| ExperimentsError::io(path, e)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = fs::File::create(path).map_err(io(path))?;
+    file.write_all(bytes).map_err(io(path))?;
+    file.sync_all().map_err(io(path))
+}
+
+fn to_json<V: Serialize>(what: &Path, value: &V) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|source| ExperimentsError::Json {
+        what: what.display().to_string(),
+        source,
+    })
+}
+
+fn from_json<V: for<'a> Deserialize<'a>>(path: &Path) -> Result<V> {
+    let bytes = fs::read(path).map_err(io(path))?;
+    serde_json::from_slice(&bytes).map_err(|e| ExperimentsError::Resume {
+        dir: path.to_path_buf(),
+        message: format!("unreadable: {e}"),
+    })
+}
+
+/// The checkpoint directory to read: `checkpoint/`, or `checkpoint.old/`
+/// if a crash happened between the two renames of a commit.
+fn committed(run_dir: &Path) -> Result<PathBuf> {
+    let dir = checkpoint_dir(run_dir);
+    if dir.join(STATE).is_file() {
+        return Ok(dir);
+    }
+    let old = run_dir.join("checkpoint.old");
+    if old.join(STATE).is_file() {
+        return Ok(old);
+    }
+    Err(ExperimentsError::Resume {
+        dir: run_dir.to_path_buf(),
+        message: "no checkpoint found (expected checkpoint/state.json)".into(),
+    })
+}
+
+/// The settings of the run checkpointed in `run_dir`.
+///
+/// **Errors**: [`ExperimentsError::Resume`] if there is no readable checkpoint.
+pub fn checkpoint_config(run_dir: &Path) -> Result<TrainConfig> {
+    let state: TrainerState = from_json(&committed(run_dir)?.join(STATE))?;
+    Ok(state.config)
+}
+
+impl<'d, T: Scalar> Trainer<'d, T> {
+    fn state(&self) -> TrainerState {
+        TrainerState {
+            format: FORMAT,
+            config: self.config.clone(),
+            epoch: self.epoch,
+            step: self.step,
+            lr_scale: self.lr_scale,
+            monitor: self.monitor.clone(),
+            records: self.records.clone(),
+            step_losses: self.step_losses.clone(),
+            pending: self.pending.clone(),
+        }
+    }
+
+    fn set_state(&mut self, state: TrainerState) -> Result<()> {
+        self.epoch = state.epoch;
+        self.step = state.step;
+        self.lr_scale = state.lr_scale;
+        self.monitor = state.monitor;
+        self.records = state.records;
+        self.step_losses = state.step_losses;
+        self.pending = state.pending;
+        // reduce-on-plateau is a function of the evaluations: replay them
+        if let Some(initial) = &self.plateau_initial {
+            let mut plateau = initial.clone();
+            let mut lrs: Vec<f64> = self
+                .optimizer
+                .groups()
+                .iter()
+                .map(|g| g.initial_lr)
+                .collect();
+            for e in self.records.iter().filter_map(|r| r.eval) {
+                plateau.step(e.loss, &mut lrs)?;
+            }
+            self.plateau_lrs = lrs;
+            self.schedule = LrSchedule::Plateau(plateau);
+        }
+        self.apply_lr()
+    }
+
+    /// Whether every parameter and buffer is finite.
+    fn is_finite(&self) -> bool {
+        self.model
+            .params()
+            .iter()
+            .all(|p| p.value().iter().all(|v| v.is_finite()))
+    }
+
+    /// The whole training state, in memory.
+    ///
+    /// **Errors**: the model cannot be serialized.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        Ok(Snapshot {
+            model: nn::checkpoint_to_bytes(&*self.model)?,
+            optimizer: self.optimizer.state(),
+            state: self.state(),
+        })
+    }
+
+    /// Returns to `snapshot` exactly.
+    ///
+    /// **Errors**: a snapshot of another model or optimizer.
+    pub fn restore(&mut self, snapshot: &Snapshot) -> Result<()> {
+        nn::load_checkpoint_bytes(&mut *self.model, &snapshot.model)?;
+        self.optimizer.load_state(&snapshot.optimizer)?;
+        self.set_state(snapshot.state.clone())
+    }
+
+    /// Writes a checkpoint into `run_dir/checkpoint/`, atomically: the files
+    /// go to `checkpoint.tmp/`, which then replaces `checkpoint/`.
+    ///
+    /// **Errors**: [`ExperimentsError::NonFinite`] if a parameter is NaN or
+    /// infinite (a diverged model is never checkpointed), or an I/O error.
+    pub fn save_checkpoint(&self, run_dir: &Path) -> Result<()> {
+        if !self.is_finite() {
+            return Err(ExperimentsError::NonFinite {
+                what: "model parameters (checkpoint not written)".into(),
+            });
+        }
+        let tmp = run_dir.join("checkpoint.tmp");
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+        }
+        fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+        nn::save_checkpoint(&*self.model, tmp.join(MODEL))?;
+        let path = tmp.join(OPTIMIZER);
+        write_synced(&path, &to_json(&path, &self.optimizer.state())?)?;
+        let path = tmp.join(STATE);
+        write_synced(&path, &to_json(&path, &self.state())?)?;
+        let dir = checkpoint_dir(run_dir);
+        let old = run_dir.join("checkpoint.old");
+        if dir.exists() {
+            if old.exists() {
+                fs::remove_dir_all(&old).map_err(io(&old))?;
+            }
+            fs::rename(&dir, &old).map_err(io(&dir))?;
+        }
+        fs::rename(&tmp, &dir).map_err(io(&dir))?;
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        if let Ok(d) = fs::File::open(run_dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// A trainer continuing the run checkpointed in `run_dir`: the model,
+    /// optimizer, schedule position, counters, diagnostics and records are
+    /// restored, so the next epoch is the one an uninterrupted run would run.
+    /// `epochs` (if given) replaces the total number of epochs.
+    ///
+    /// **Errors**: [`ExperimentsError::Resume`] for a missing or unreadable
+    /// checkpoint, or one of another element type or model.
+    pub fn resume(run_dir: &Path, splits: &'d Splits, epochs: Option<usize>) -> Result<Self> {
+        let dir = committed(run_dir)?;
+        let mut state: TrainerState = from_json(&dir.join(STATE))?;
+        if state.format != FORMAT {
+            return Err(ExperimentsError::Resume {
+                dir: dir.clone(),
+                message: format!("checkpoint format {} is not {FORMAT}", state.format),
+            });
+        }
+        if let Some(e) = epochs {
+            state.config.epochs = e;
+        }
+        let mut trainer = Trainer::new(&state.config, splits)?;
+        nn::load_checkpoint(&mut *trainer.model, dir.join(MODEL))?;
+        let optimizer: OptimizerState = from_json(&dir.join(OPTIMIZER))?;
+        trainer.optimizer.load_state(&optimizer)?;
+        trainer.set_state(state)?;
+        // stopping criteria with memory see the evaluations again
+        trainer.stopping = stopping_criteria(&trainer.config);
+        for r in &trainer.records {
+            if let Some(e) = r.eval {
+                let obs = optim::Observation::new(r.epoch as u64, e.loss).with_metric(e.accuracy);
+                for c in &mut trainer.stopping {
+                    let _ = c.check(&obs);
+                }
+            }
+        }
+        Ok(trainer)
+    }
+}

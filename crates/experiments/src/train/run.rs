@@ -1,0 +1,156 @@
+//! A whole run: epochs until done or stopped, rollback on divergence if
+//! asked, the run directory written as it goes, checkpoints, and the
+//! summary.
+
+use std::path::Path;
+use std::time::Instant;
+
+use data::Splits;
+
+use crate::error::Result;
+use crate::report::write_json;
+use crate::train::checkpoint::checkpoint_config;
+use crate::train::config::{DivergencePolicy, DtypeChoice, TrainConfig};
+use crate::train::metrics::RunWriter;
+use crate::train::observer::Observer;
+use crate::train::record::{EvalSplit, RunSummary, Stop, StopKind};
+use crate::train::scalar::Scalar;
+use crate::train::trainer::{Trainer, rollback_warning};
+
+/// Rollbacks allowed in one run before divergence stops it.
+pub const MAX_ROLLBACKS: usize = 5;
+
+/// Trains `config` on `splits` to the end, writing the run directory `dir`
+/// (if given): config, metrics, checkpoints, summary and plots.
+///
+/// **Errors**: an invalid config, a data or I/O error. Divergence is not an
+/// error: it is the summary's [`stop`](RunSummary::stop).
+pub fn train(
+    config: &TrainConfig,
+    splits: &Splits,
+    dir: Option<&Path>,
+    observer: Box<dyn Observer>,
+) -> Result<RunSummary> {
+    config.validate()?;
+    let writer = dir.map(|d| RunWriter::create(d, config)).transpose()?;
+    match config.dtype {
+        DtypeChoice::F32 => drive(Trainer::<f32>::new(config, splits)?, writer, observer),
+        DtypeChoice::F64 => drive(Trainer::<f64>::new(config, splits)?, writer, observer),
+    }
+}
+
+/// Continues the run in `dir` from its checkpoint (to `epochs` in total if
+/// given), exactly as if it had not been interrupted.
+///
+/// **Errors**: no readable checkpoint, or as [`train`].
+pub fn resume(
+    dir: &Path,
+    splits: &Splits,
+    epochs: Option<usize>,
+    observer: Box<dyn Observer>,
+) -> Result<RunSummary> {
+    let mut config = checkpoint_config(dir)?;
+    if let Some(e) = epochs {
+        config.epochs = e;
+        config.validate()?;
+        write_json(&dir.join("config.json"), &config)?;
+    }
+    let writer = Some(RunWriter::open(dir));
+    match config.dtype {
+        DtypeChoice::F32 => drive(
+            Trainer::<f32>::resume(dir, splits, epochs)?,
+            writer,
+            observer,
+        ),
+        DtypeChoice::F64 => drive(
+            Trainer::<f64>::resume(dir, splits, epochs)?,
+            writer,
+            observer,
+        ),
+    }
+}
+
+fn drive<T: Scalar>(
+    mut trainer: Trainer<'_, T>,
+    writer: Option<RunWriter>,
+    observer: Box<dyn Observer>,
+) -> Result<RunSummary> {
+    trainer.set_observer(observer);
+    let (epochs, every) = (trainer.config().epochs, trainer.config().checkpoint_every);
+    let rollback = trainer.config().on_divergence == DivergencePolicy::Rollback;
+    let mut rollbacks = 0;
+    let mut stop = None;
+    while stop.is_none() && trainer.epoch() < epochs {
+        let snapshot = if rollback {
+            Some(trainer.snapshot()?)
+        } else {
+            None
+        };
+        let record = trainer.run_epoch()?;
+        match (&record.stop, &snapshot) {
+            (Some(s), Some(snapshot)) if s.is_divergence() && rollbacks < MAX_ROLLBACKS => {
+                rollbacks += 1;
+                let scale = trainer.lr_scale();
+                trainer.restore(snapshot)?;
+                trainer.set_lr_scale(scale * 0.5);
+                trainer.apply_lr()?;
+                let lr = trainer.lr();
+                trainer.warn(rollback_warning(s, record.epoch, lr));
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(w) = &writer {
+            w.write_progress(trainer.records(), trainer.step_losses())?;
+            let diverged = record.stop.as_ref().is_some_and(|s| s.is_divergence());
+            if every > 0 && !diverged && (record.epoch % every == 0 || record.stop.is_some()) {
+                trainer.save_checkpoint(w.dir())?;
+            }
+        }
+        stop = record.stop;
+    }
+    let stop = stop.unwrap_or_else(|| Stop {
+        kind: StopKind::Completed,
+        message: format!("all {epochs} epochs ran"),
+        step: trainer.steps(),
+    });
+    summarize(&mut trainer, writer, stop)
+}
+
+fn summarize<T: Scalar>(
+    trainer: &mut Trainer<'_, T>,
+    writer: Option<RunWriter>,
+    stop: Stop,
+) -> Result<RunSummary> {
+    let last = trainer.records().last().cloned();
+    let start = Instant::now();
+    let test = match last
+        .as_ref()
+        .and_then(|r| r.eval.filter(|_| r.eval_split == EvalSplit::Test))
+    {
+        Some(e) => e,
+        None => trainer.evaluate(EvalSplit::Test)?,
+    };
+    let records = trainer.records();
+    let train_seconds: f64 = records.iter().map(|r| r.train.seconds).sum();
+    let eval_seconds: f64 = records.iter().map(|r| r.eval_seconds).sum();
+    let summary = RunSummary {
+        test_accuracy: test.accuracy,
+        test_loss: test.loss,
+        train_loss: last.as_ref().map_or(f64::NAN, |r| r.train.loss),
+        train_accuracy: last.as_ref().map_or(f64::NAN, |r| r.train.accuracy),
+        epochs: trainer.epoch(),
+        steps: trainer.steps(),
+        seconds: train_seconds + eval_seconds + start.elapsed().as_secs_f64(),
+        seconds_per_epoch: train_seconds / records.len().max(1) as f64,
+        final_lr: trainer.lr(),
+        stop,
+        warnings: records.iter().map(|r| r.train.warnings.len()).sum(),
+        run_dir: writer.as_ref().map(|w| w.dir().to_path_buf()),
+    };
+    if let Some(w) = &writer {
+        w.write_progress(trainer.records(), trainer.step_losses())?;
+        w.finish(trainer.records(), trainer.step_losses(), &summary)?;
+    }
+    Ok(summary)
+}
