@@ -39,7 +39,8 @@ pub trait Study {
 /// assert!(experiments::study::all().iter().all(|s| !s.title().is_empty()));
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
-    vec![]
+    use crate::studies;
+    vec![Box::new(studies::case_study::CaseStudy)]
 }
 
 /// The study called `name`.

@@ -1,0 +1,4 @@
+//! The lecture's studies, one module each (registered in [`crate::study::all`]).
+
+pub mod case_study;
+pub(crate) mod subsets;
