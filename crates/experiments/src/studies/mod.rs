@@ -1,4 +1,5 @@
 //! The lecture's studies, one module each (registered in [`crate::study::all`]).
 
 pub mod case_study;
+pub mod overparameterization;
 pub(crate) mod subsets;

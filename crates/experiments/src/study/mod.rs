@@ -40,7 +40,10 @@ pub trait Study {
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
     use crate::studies;
-    vec![Box::new(studies::case_study::CaseStudy)]
+    vec![
+        Box::new(studies::case_study::CaseStudy),
+        Box::new(studies::overparameterization::Overparameterization),
+    ]
 }
 
 /// The study called `name`.
