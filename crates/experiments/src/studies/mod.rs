@@ -1,5 +1,6 @@
 //! The lecture's studies, one module each (registered in [`crate::study::all`]).
 
 pub mod case_study;
+pub mod learning_rate;
 pub mod overparameterization;
 pub(crate) mod subsets;
