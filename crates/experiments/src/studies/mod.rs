@@ -2,5 +2,6 @@
 
 pub mod case_study;
 pub mod learning_rate;
+pub mod minibatch;
 pub mod overparameterization;
 pub(crate) mod subsets;

@@ -43,6 +43,7 @@ pub fn all() -> Vec<Box<dyn Study>> {
     vec![
         Box::new(studies::case_study::CaseStudy),
         Box::new(studies::overparameterization::Overparameterization),
+        Box::new(studies::minibatch::Minibatch),
         Box::new(studies::learning_rate::LearningRate),
     ]
 }
