@@ -133,7 +133,7 @@ pub fn run(config: &Config, splits: &Splits) -> Result<Outcome> {
     let standardizer =
         Standardizer::fit_pixels(data.train.images(), Scaling::ZScore, Granularity::Global)?;
     let x = standardizer.apply(data.train.pixels::<f64>().view())?;
-    let h = (x.dot(&w0.t()) + &b0.row(0)).mapv(|v| v.max(0.0));
+    let h = (x.dot(&w0.t()) + b0.row(0)).mapv(|v| v.max(0.0));
     let mut mean_activation = Array2::<f64>::zeros((config.hidden, 10));
     let mut counts = [0usize; 10];
     for (row, &label) in h.axis_iter(Axis(0)).zip(data.train.labels()) {
