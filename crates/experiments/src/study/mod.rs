@@ -39,7 +39,11 @@ pub trait Study {
 /// assert!(experiments::study::all().iter().all(|s| !s.title().is_empty()));
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
-    vec![]
+    vec![
+        Box::new(crate::studies::adaptive::Adaptive),
+        Box::new(crate::studies::initialization::Initialization),
+        Box::new(crate::studies::normalization::Normalization),
+    ]
 }
 
 /// The study called `name`.
