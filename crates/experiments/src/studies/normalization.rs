@@ -50,13 +50,16 @@ impl Config {
             norms: vec![Norm::None, Norm::Batch, Norm::Layer, Norm::Group(4)],
             train: TrainConfig {
                 optimizer: OptimizerChoice::Sgd,
-                lr: 1.0,
+                lr: 0.1,
                 batch: 64,
-                epochs: size.pick(1, 2, 5),
+                epochs: size.pick(3, 2, 5),
                 subset: size.pick(Some(2_000), Some(10_000), None),
                 ..TrainConfig::default()
             },
-            checkpoints: vec![0, 1, 2, 5, 10, 20, 50, 100, 200, 400],
+            checkpoints: [0, 1, 2, 5, 10, 20, 50, 100, 200, 400, 1000]
+                .into_iter()
+                .filter(|&s| s <= size.pick(200, 400, 1000))
+                .collect(),
             probe_batch: size.pick(256, 1000, 2000),
         }
     }
