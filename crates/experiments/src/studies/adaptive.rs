@@ -309,10 +309,10 @@ pub(crate) fn smooth(values: &[f64], w: usize) -> Vec<(f64, f64)> {
 fn thin(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
     let stride = points.len().div_ceil(max).max(1);
     let mut out: Vec<(f64, f64)> = points.iter().step_by(stride).copied().collect();
-    if let Some(&last) = points.last() {
-        if out.last() != Some(&last) {
-            out.push(last);
-        }
+    if let Some(&last) = points.last()
+        && out.last() != Some(&last)
+    {
+        out.push(last);
     }
     out
 }
