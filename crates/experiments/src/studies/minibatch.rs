@@ -1,6 +1,7 @@
 //! §6, minibatches: from single examples to the full batch. Loss against
-//! epochs, updates and wall-clock time, cost per epoch, memory, the
-//! LR-scales-with-batch rule, and the generalization gap.
+//! epochs, updates and wall-clock time, cost per epoch, activation memory,
+//! the LR-scales-with-batch rule (capped at a stable maximum), and the
+//! generalization gap.
 
 use data::Splits;
 use serde::Serialize;
@@ -12,16 +13,27 @@ use crate::studies::subsets::subset;
 use crate::study::{Size, Study, StudyContext};
 use crate::train::{EvalSplit, TrainConfig, Trainer};
 
-/// The setting. `Default`: MLP 784-32-10, plain SGD with lr 0.05 tuned for
-/// batch 32, batches 1 to the full 60,000, 5 epochs.
+/// The batch the base learning rate is tuned for (that of
+/// [`optim::batch_scaled_lr`]).
+pub const BASE_BATCH: usize = 32;
+
+/// The setting. `Default`: MLP 784-32-10, plain SGD with lr 0.01 at the
+/// base batch 32, batches 1 to the full 60,000, 5 epochs; the scaling rule
+/// `lr·b/32` capped at 0.2 (linear up to batch 640).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Config {
-    /// Layer widths (one hidden layer).
+    /// Hidden width (one hidden layer).
     pub hidden: usize,
     /// Batch sizes, ascending; `0` means the full training set.
     pub batches: Vec<usize>,
-    /// The learning rate, tuned for [`optim::batch_scaled_lr`]'s base batch 32.
+    /// The learning rate at the base batch [`BASE_BATCH`].
     pub lr: f64,
+    /// The scaled rate never exceeds this ("linear scaling up to a point").
+    pub lr_max: f64,
+    /// A step loss above this factor times the reference is divergence. A
+    /// single example's loss is far noisier than a batch mean, so the
+    /// trainer's default (10) would flag batch 1's ordinary spikes.
+    pub divergence_factor: f64,
     /// Training images.
     pub train: usize,
     /// Test images.
@@ -37,7 +49,9 @@ impl Default for Config {
         Config {
             hidden: 32,
             batches: vec![1, 8, 64, 512, 0],
-            lr: 0.05,
+            lr: 0.01,
+            lr_max: 0.2,
+            divergence_factor: 10.0,
             train: 60_000,
             test: 10_000,
             epochs: 5,
@@ -58,13 +72,25 @@ impl Config {
                 ..Config::default()
             },
             Size::Quick => Config {
-                train: 5_000,
+                train: 10_000,
                 test: 5_000,
-                epochs: 4,
+                epochs: 5,
                 ..Config::default()
             },
             Size::Full => Config::default(),
         }
+    }
+
+    /// The learning rate of a run: `lr`, or with the rule
+    /// `min(lr·b/32, lr_max)`.
+    ///
+    /// **Errors**: a batch of 0 or a negative rate.
+    pub fn lr_for(&self, batch: usize, scaled: bool) -> Result<f64> {
+        Ok(if scaled {
+            optim::batch_scaled_lr(self.lr, batch)?.min(self.lr_max)
+        } else {
+            self.lr
+        })
     }
 }
 
@@ -77,16 +103,21 @@ pub struct BatchRun {
     pub scaled: bool,
     /// The learning rate used.
     pub lr: f64,
+    /// Whether the cap `lr_max` cut the scaled rate.
+    pub capped: bool,
     /// Updates per epoch.
     pub updates_per_epoch: usize,
     /// Training loss on all training images after epoch 0..=epochs.
     pub loss: Vec<f64>,
     /// Cumulative training seconds after each epoch (0 first).
     pub seconds: Vec<f64>,
-    /// Mean seconds per training epoch.
+    /// Epochs trained to the end (all of them unless training diverged).
+    pub epochs_completed: usize,
+    /// Mean seconds per completed training epoch (NaN if none completed).
     pub seconds_per_epoch: f64,
-    /// Bytes of the minibatch and its activations and their gradients on
-    /// the tape (f32): `8·b·(784 + 2·hidden + 10)`.
+    /// Activation memory, computed (not measured): the minibatch, its
+    /// activations and their gradients on the tape, in f32,
+    /// `8·b·(784 + 2·hidden + 10)` bytes.
     pub activation_bytes: usize,
     /// Final training accuracy.
     pub train_accuracy: f64,
@@ -104,6 +135,14 @@ impl BatchRun {
     /// Final training loss.
     pub fn final_loss(&self) -> f64 {
         *self.loss.last().unwrap_or(&f64::NAN)
+    }
+    /// Updates made in the completed epochs.
+    pub fn updates(&self) -> usize {
+        self.epochs_completed * self.updates_per_epoch
+    }
+    /// Mean decrease of the training loss per update over the run.
+    pub fn decrease_per_update(&self) -> f64 {
+        (self.loss[0] - self.final_loss()) / self.updates().max(1) as f64
     }
     fn label(&self) -> String {
         format!(
@@ -123,11 +162,8 @@ pub fn run(config: &Config, splits: &Splits) -> Result<Vec<BatchRun>> {
     for scaled in [false, true] {
         for &b in &config.batches {
             let batch = if b == 0 { data.train.len() } else { b };
-            let lr = if scaled {
-                optim::batch_scaled_lr(config.lr, batch)?
-            } else {
-                config.lr
-            };
+            let lr = config.lr_for(batch, scaled)?;
+            let capped = scaled && lr < optim::batch_scaled_lr(config.lr, batch)?;
             let tc = TrainConfig {
                 model: format!("784-{}-10", config.hidden),
                 lr,
@@ -135,12 +171,13 @@ pub fn run(config: &Config, splits: &Splits) -> Result<Vec<BatchRun>> {
                 epochs: config.epochs,
                 seed: config.seed,
                 checkpoint_every: 0,
+                divergence_factor: config.divergence_factor,
                 ..TrainConfig::default()
             };
             let mut trainer = Trainer::<f32>::new(&tc, &data)?;
             let mut loss = vec![trainer.evaluate(EvalSplit::Train)?.loss];
             let mut seconds = vec![0.0];
-            let mut diverged = false;
+            let (mut diverged, mut completed_seconds) = (false, 0.0);
             for _ in 0..config.epochs {
                 let rec = trainer.train_epoch()?;
                 seconds.push(seconds.last().copied().unwrap_or(0.0) + rec.seconds);
@@ -149,19 +186,26 @@ pub fn run(config: &Config, splits: &Splits) -> Result<Vec<BatchRun>> {
                     loss.push(f64::NAN);
                     break;
                 }
+                completed_seconds += rec.seconds;
                 loss.push(trainer.evaluate(EvalSplit::Train)?.loss);
             }
+            let epochs_completed = loss.len() - 1 - usize::from(diverged);
             let train = trainer.evaluate(EvalSplit::Train)?;
             let test = trainer.evaluate(EvalSplit::Test)?;
             runs.push(BatchRun {
                 batch,
                 scaled,
                 lr,
+                capped,
                 updates_per_epoch: trainer.steps_per_epoch(),
-                seconds_per_epoch: seconds.last().copied().unwrap_or(0.0)
-                    / (seconds.len() - 1).max(1) as f64,
                 loss,
                 seconds,
+                epochs_completed,
+                seconds_per_epoch: if epochs_completed == 0 {
+                    f64::NAN
+                } else {
+                    completed_seconds / epochs_completed as f64
+                },
                 activation_bytes: 8 * batch * (784 + 2 * config.hidden + 10),
                 train_accuracy: train.accuracy,
                 test_accuracy: test.accuracy,
@@ -170,6 +214,231 @@ pub fn run(config: &Config, splits: &Splits) -> Result<Vec<BatchRun>> {
         }
     }
     Ok(runs)
+}
+
+/// A loss for the text: three decimals, or "diverged".
+fn loss_text(r: &BatchRun) -> String {
+    if r.diverged || !r.final_loss().is_finite() {
+        "diverged".to_string()
+    } else {
+        format!("{:.3}", r.final_loss())
+    }
+}
+
+/// "`x`× larger" or "`x`× smaller", `a` against `b`.
+fn ratio_text(a: f64, b: f64, more: &str, less: &str) -> String {
+    if a >= b {
+        format!("{:.1}× {more}", a / b)
+    } else {
+        format!("{:.1}× {less}", b / a)
+    }
+}
+
+/// The finding, every sentence from the measured runs (fixed-rate runs
+/// first, then the scaled ones, each in `config.batches` order).
+pub fn finding(config: &Config, runs: &[BatchRun]) -> String {
+    let fixed: Vec<&BatchRun> = runs.iter().filter(|r| !r.scaled).collect();
+    let scaled: Vec<&BatchRun> = runs.iter().filter(|r| r.scaled).collect();
+    let (Some(small), Some(full)) = (fixed.first(), fixed.last()) else {
+        return "No runs.".to_string();
+    };
+    let mut s = Vec::new();
+    let linear_up_to = (config.lr_max / config.lr * BASE_BATCH as f64).round();
+    let uncapped_full = config.lr * full.batch as f64 / BASE_BATCH as f64;
+    s.push(format!(
+        "{} epochs of plain SGD on {} MNIST images (MLP 784-{}-10), every run from the same \
+         initialization and shuffling. Fixed rule: lr {} (the rate of the base batch {BASE_BATCH}) at every \
+         batch size. Scaled rule: lr·b/{BASE_BATCH} capped at {} (linear scaling up to a point: \
+         linear up to batch {linear_up_to}; uncapped, the full batch of {} would get lr {:.2}).",
+        config.epochs,
+        config.train,
+        config.hidden,
+        config.lr,
+        config.lr_max,
+        full.batch,
+        uncapped_full,
+    ));
+    let diverged: Vec<String> = runs
+        .iter()
+        .filter(|r| r.diverged)
+        .map(|r| format!("b={} at lr {:.4}", r.batch, r.lr))
+        .collect();
+    s.push(if diverged.is_empty() {
+        format!(
+            "No run diverged (a non-finite step loss, or one above {}× the reference, would count).",
+            config.divergence_factor
+        )
+    } else {
+        format!(
+            "{} of {} runs diverged: {}.",
+            diverged.len(),
+            runs.len(),
+            diverged.join(", ")
+        )
+    });
+    let listing = |rs: &[&BatchRun]| -> String {
+        rs.iter()
+            .map(|r| format!("b={}: {}", r.batch, loss_text(r)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rising = fixed
+        .windows(2)
+        .all(|w| w[0].final_loss() < w[1].final_loss());
+    s.push(format!(
+        "At the fixed lr the training loss after {} epochs is {}: {}.",
+        config.epochs,
+        listing(&fixed),
+        if rising {
+            "it rises with every larger batch, so per epoch (same examples seen) smaller batches \
+             make more progress"
+                .to_string()
+        } else if small.final_loss() < full.final_loss() {
+            format!(
+                "not monotone in the batch, but batch {} ends below the full batch",
+                small.batch
+            )
+        } else {
+            format!("batch {} does not end below the full batch", small.batch)
+        }
+    ));
+    let (ds, df) = (small.decrease_per_update(), full.decrease_per_update());
+    s.push(format!(
+        "Per update it is the other way {}: the loss falls by {:.2e} per update on average at batch \
+         {} ({} updates) and by {:.2e} at the full batch ({} updates), {} per update at the full \
+         batch.",
+        if df > ds { "round" } else { "round only in part" },
+        ds,
+        small.batch,
+        small.updates(),
+        df,
+        full.updates(),
+        ratio_text(df, ds, "more", "less"),
+    ));
+    let timed: Vec<&&BatchRun> = fixed
+        .iter()
+        .filter(|r| r.seconds_per_epoch.is_finite())
+        .collect();
+    if let (Some(fastest), true) = (
+        timed
+            .iter()
+            .min_by(|a, b| a.seconds_per_epoch.total_cmp(&b.seconds_per_epoch)),
+        small.seconds_per_epoch.is_finite() && full.seconds_per_epoch.is_finite(),
+    ) {
+        s.push(format!(
+            "An epoch (mean over completed epochs) takes {:.4} s at batch {} ({} updates) and \
+             {:.4} s at the full batch (1 update), {} at batch {}; the fastest epoch is at batch {} \
+             ({:.4} s).",
+            small.seconds_per_epoch,
+            small.batch,
+            small.updates_per_epoch,
+            full.seconds_per_epoch,
+            ratio_text(small.seconds_per_epoch, full.seconds_per_epoch, "longer", "shorter"),
+            small.batch,
+            fastest.batch,
+            fastest.seconds_per_epoch,
+        ));
+    }
+    s.push(format!(
+        "The activation memory (computed, not measured: the batch, its activations and their \
+         gradients in f32, 8·b·(784 + 2·{} + 10) bytes) grows linearly with the batch, from {:.1} \
+         KiB at batch {} to {:.1} MiB at the full batch.",
+        config.hidden,
+        small.activation_bytes as f64 / 1024.0,
+        small.batch,
+        full.activation_bytes as f64 / (1 << 20) as f64,
+    ));
+    let compare = |pred: &dyn Fn(usize) -> bool| -> (usize, usize, Vec<String>) {
+        let pairs: Vec<(&&BatchRun, &&BatchRun)> = fixed
+            .iter()
+            .zip(&scaled)
+            .filter(|(f, _)| pred(f.batch))
+            .collect();
+        let lower = pairs
+            .iter()
+            .filter(|(f, sc)| sc.final_loss() < f.final_loss())
+            .count();
+        let text = pairs
+            .iter()
+            .map(|(f, sc)| {
+                format!(
+                    "b={}: lr {} → {:.4}{}, loss {} → {}",
+                    f.batch,
+                    f.lr,
+                    sc.lr,
+                    if sc.capped { " (capped)" } else { "" },
+                    loss_text(f),
+                    loss_text(sc)
+                )
+            })
+            .collect();
+        (lower, pairs.len(), text)
+    };
+    let (lower, n, text) = compare(&|b| b > BASE_BATCH);
+    if n > 0 {
+        s.push(format!(
+            "With the capped scaling rule the loss after the same epochs is lower than at the fixed \
+             lr at {} of the {n} batches above {BASE_BATCH} ({}).",
+            if lower == n { "all".to_string() } else { lower.to_string() },
+            text.join("; "),
+        ));
+    }
+    let uncapped: Vec<f64> = scaled
+        .iter()
+        .filter(|r| !r.capped && !r.diverged)
+        .map(|r| r.final_loss())
+        .collect();
+    if uncapped.len() > 1 {
+        let lo = uncapped.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = uncapped.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let fixed_lo = fixed
+            .iter()
+            .map(|r| r.final_loss())
+            .fold(f64::INFINITY, f64::min);
+        let fixed_hi = fixed
+            .iter()
+            .map(|r| r.final_loss())
+            .fold(f64::NEG_INFINITY, f64::max);
+        s.push(format!(
+            "The {} uncapped scaled runs end between {lo:.3} and {hi:.3} (spread {:.3}), against \
+             {fixed_lo:.3} to {fixed_hi:.3} (spread {:.3}) at the fixed lr.",
+            uncapped.len(),
+            hi - lo,
+            fixed_hi - fixed_lo,
+        ));
+    }
+    let (lower, n, text) = compare(&|b| b < BASE_BATCH);
+    if n > 0 {
+        s.push(format!(
+            "Below batch {BASE_BATCH} the rule lowers the lr, and the loss is lower at {lower} of \
+             the {n} batches ({}).",
+            text.join("; "),
+        ));
+    }
+    let gaps = |rs: &[&BatchRun]| -> String {
+        rs.iter()
+            .map(|r| {
+                format!(
+                    "b={}: {:+.2}{}",
+                    r.batch,
+                    100.0 * r.gap(),
+                    if r.diverged { " (diverged)" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    s.push(format!(
+        "The generalization gap (train − test accuracy, percentage points) is, at the fixed lr, \
+         {}; with the scaled rule, {}. At the fixed lr it is {} at batch {} than at the full batch, \
+         whose training accuracy is {:.1}%.",
+        gaps(&fixed),
+        gaps(&scaled),
+        if small.gap() > full.gap() { "larger" } else { "not larger" },
+        small.batch,
+        100.0 * full.train_accuracy,
+    ));
+    s.join(" ")
 }
 
 /// The study.
@@ -186,7 +455,7 @@ impl Study for Minibatch {
         "§6"
     }
     fn summary(&self) -> &'static str {
-        "batch 1 to full: loss vs epochs, updates and time; cost, memory, the LR scaling rule, generalization gap"
+        "batch 1 to full: loss vs epochs, updates and time; cost, activation memory, the capped LR scaling rule, generalization gap"
     }
 
     fn run(&self, ctx: &StudyContext) -> Result<Report> {
@@ -205,13 +474,17 @@ impl Study for Minibatch {
                     r.batch as f64,
                     f64::from(u8::from(r.scaled)),
                     r.lr,
+                    f64::from(u8::from(r.capped)),
                     r.updates_per_epoch as f64,
+                    r.epochs_completed as f64,
                     r.final_loss(),
+                    r.decrease_per_update(),
                     r.seconds_per_epoch,
                     r.activation_bytes as f64,
                     r.train_accuracy,
                     r.test_accuracy,
                     r.gap(),
+                    f64::from(u8::from(r.diverged)),
                 ]
             })
             .collect();
@@ -221,13 +494,17 @@ impl Study for Minibatch {
                 "batch",
                 "scaled_lr",
                 "lr",
+                "capped",
                 "updates_per_epoch",
+                "epochs_completed",
                 "final_train_loss",
-                "seconds_per_epoch",
-                "activation_bytes",
+                "loss_decrease_per_update",
+                "seconds_per_completed_epoch",
+                "activation_bytes_computed",
                 "train_accuracy",
                 "test_accuracy",
                 "generalization_gap",
+                "diverged",
             ],
             &rows,
         )?;
@@ -248,23 +525,28 @@ impl Study for Minibatch {
                     .loss
                     .iter()
                     .enumerate()
-                    .filter(|(i, _)| !log_x || *i > 0)
+                    .filter(|(i, l)| (!log_x || *i > 0) && l.is_finite())
                     .map(|(i, &l)| (xs(r, i), l))
                     .collect();
-                c = c.with(Series::line(r.label(), pts).style(SeriesStyle::LinePoints));
+                let style = if r.scaled {
+                    SeriesStyle::Line
+                } else {
+                    SeriesStyle::LinePoints
+                };
+                c = c.with(Series::line(r.label(), pts).style(style));
             }
             c
         };
         report.figure(
             &dir,
             "loss-epochs",
-            "Training loss per epoch (same data seen): small batches make more progress per epoch",
+            "Training loss after each epoch (the same examples seen), fixed and capped-scaled lr",
             &chart("Training loss vs epochs", "epoch", &|_, i| i as f64, false),
         )?;
         report.figure(
             &dir,
             "loss-updates",
-            "Training loss per update: large batches make more progress per update",
+            "Training loss against the number of updates made",
             &chart(
                 "Training loss vs updates",
                 "updates",
@@ -275,7 +557,7 @@ impl Study for Minibatch {
         report.figure(
             &dir,
             "loss-time",
-            "Training loss vs wall-clock training time",
+            "Training loss against wall-clock training time (evaluation excluded)",
             &chart(
                 "Training loss vs wall-clock time",
                 "seconds",
@@ -283,9 +565,9 @@ impl Study for Minibatch {
                 true,
             ),
         )?;
-        let unscaled: Vec<&BatchRun> = runs.iter().filter(|r| !r.scaled).collect();
+        let fixed: Vec<&BatchRun> = runs.iter().filter(|r| !r.scaled).collect();
         let cost = LineChart::new(
-            "Cost per epoch and memory vs batch size",
+            "Cost per epoch and activation memory vs batch size",
             "batch size",
             "seconds per epoch / MiB",
         )
@@ -293,9 +575,10 @@ impl Study for Minibatch {
         .y_scale(Scale::Log)
         .with(
             Series::line(
-                "seconds per epoch",
-                unscaled
+                "seconds per completed epoch",
+                fixed
                     .iter()
+                    .filter(|r| r.seconds_per_epoch.is_finite())
                     .map(|r| (r.batch as f64, r.seconds_per_epoch))
                     .collect(),
             )
@@ -303,8 +586,8 @@ impl Study for Minibatch {
         )
         .with(
             Series::line(
-                "activation + batch memory (MiB)",
-                unscaled
+                "activation memory, computed (MiB)",
+                fixed
                     .iter()
                     .map(|r| (r.batch as f64, r.activation_bytes as f64 / (1 << 20) as f64))
                     .collect(),
@@ -314,7 +597,7 @@ impl Study for Minibatch {
         report.figure(
             &dir,
             "cost",
-            "Seconds per epoch and the batch's activation memory against batch size",
+            "Seconds per completed epoch (fixed lr) and the computed activation memory against batch size",
             &cost,
         )?;
         let mut gap = LineChart::new(
@@ -326,7 +609,11 @@ impl Study for Minibatch {
         for scaled in [false, true] {
             gap = gap.with(
                 Series::line(
-                    if scaled { "scaled lr" } else { "fixed lr" },
+                    if scaled {
+                        "capped scaled lr"
+                    } else {
+                        "fixed lr"
+                    },
                     runs.iter()
                         .filter(|r| r.scaled == scaled && !r.diverged)
                         .map(|r| (r.batch as f64, r.gap()))
@@ -338,7 +625,7 @@ impl Study for Minibatch {
         report.figure(
             &dir,
             "gap",
-            "Train − test accuracy after the last epoch",
+            "Train − test accuracy after the last epoch, per batch size",
             &gap,
         )?;
 
@@ -346,47 +633,27 @@ impl Study for Minibatch {
             .iter()
             .map(|r| {
                 format!(
-                    "| {} | {} | {:.4} | {} | {:.4}{} | {:.3} | {:.2} | {:.2}% | {:+.2} |",
+                    "| {} | {} | {:.4}{} | {} | {} | {:.3e} | {:.4} | {:.2} | {:.2}% | {:.2}% | {:+.2} |",
                     r.batch,
                     if r.scaled { "scaled" } else { "fixed" },
                     r.lr,
+                    if r.capped { " (capped)" } else { "" },
                     r.updates_per_epoch,
-                    r.final_loss(),
-                    if r.diverged { " (diverged)" } else { "" },
+                    loss_text(r),
+                    r.decrease_per_update(),
                     r.seconds_per_epoch,
                     r.activation_bytes as f64 / 1024.0,
+                    100.0 * r.train_accuracy,
                     100.0 * r.test_accuracy,
                     100.0 * r.gap(),
                 )
             })
             .collect();
-        let (small, big) = (unscaled[0], unscaled[unscaled.len() - 1]);
         report.finding = format!(
-            "{} epochs of SGD on {} images (MLP 784-{}-10, lr {} at batch 32; the scaled rule uses \
-             lr·b/32), same initialization and shuffling. At a fixed lr, batch {} makes {} updates \
-             per epoch and reaches training loss {:.3}, the full batch ({}) makes {} and stays at \
-             {:.3}: per epoch small batches win, per update large ones do; an epoch costs {:.3} s \
-             at batch {} against {:.3} s at the full batch, whose activations take {:.1} MiB \
-             instead of {:.1} KiB. Scaling the lr with the batch moves each large batch's loss \
-             towards the small-batch curve (table); at the largest batches the scaled rate \
-             becomes too large for the rule to hold.\n\n\
-             | batch | lr rule | lr | updates/epoch | final training loss | s/epoch | activation KiB | test accuracy | gap (pp) |\n\
-             |---|---|---|---|---|---|---|---|---|\n{}\n",
-            config.epochs,
-            config.train,
-            config.hidden,
-            config.lr,
-            small.batch,
-            small.updates_per_epoch,
-            small.final_loss(),
-            big.batch,
-            big.updates_per_epoch,
-            big.final_loss(),
-            small.seconds_per_epoch,
-            small.batch,
-            big.seconds_per_epoch,
-            big.activation_bytes as f64 / (1 << 20) as f64,
-            small.activation_bytes as f64 / 1024.0,
+            "{}\n\n\
+             | batch | lr rule | lr | updates/epoch | final training loss | loss decrease/update | s/epoch (completed) | activation KiB (computed) | train accuracy | test accuracy | gap (pp) |\n\
+             |---|---|---|---|---|---|---|---|---|---|---|\n{}\n",
+            finding(&config, &runs),
             table.join("\n"),
         );
         Ok(report)
