@@ -14,6 +14,7 @@ use rand::seq::SliceRandom;
 use crate::error::Result;
 use crate::train::batch::BatchEncoder;
 use crate::train::config::{ConfigError, TrainConfig, apply_init};
+use crate::train::diagnostics::layers;
 use crate::train::diagnostics::{LossMonitor, Signal};
 use crate::train::network::Network;
 use crate::train::observer::{Observer, Silent};
@@ -23,6 +24,7 @@ use crate::train::record::{
 use crate::train::scalar::Scalar;
 use crate::train::schedule::LrSchedule;
 use crate::train::seeds::{self, Stream};
+use crate::train::step::StepOutcome;
 
 /// A global gradient norm is measured every this many steps (and on every
 /// step when clipping).
@@ -293,78 +295,108 @@ impl<'d, T: Scalar> Trainer<'d, T> {
         let steps = order.len().div_ceil(batch);
         self.observer
             .epoch_started(epoch, self.config.epochs, steps);
-        let mut warnings = std::mem::take(&mut self.pending);
-        let (mut loss_sum, mut correct, mut norms, mut max_norm, mut sampled) =
-            (0.0, 0, 0.0, 0.0f64, 0);
-        let (mut layers, mut stop) = (None, None);
+        let mut acc = EpochAcc {
+            warnings: std::mem::take(&mut self.pending),
+            ..EpochAcc::default()
+        };
         let first_step = self.step;
         for (i, idx) in order.chunks(batch).enumerate() {
             self.apply_lr()?;
             let want_norm = self.step.is_multiple_of(GRAD_NORM_EVERY);
             let out = self.train_step(idx, want_norm, i == steps / 2)?;
             if let Some(Signal::Diverged { kind, message }) = out.diverged {
-                stop = Some(Stop {
+                let message = format!("{message} at step {}", self.step + 1);
+                acc.stop = Some(Stop {
                     kind,
-                    message: format!("{message} at step {}", self.step + 1),
+                    message,
                     step: self.step,
                 });
                 break;
             }
-            loss_sum += out.loss * idx.len() as f64;
-            correct += out.correct;
-            if let Some(n) = out.grad_norm {
-                norms += n;
-                max_norm = max_norm.max(n);
-                sampled += 1;
-            }
-            if let Some(report) = out.layers {
-                self.flag_layers(&report, epoch, &mut warnings);
-                layers = Some(report);
-            }
-            let lr = self.optimizer.lr();
-            if let Some(Signal::Warn {
-                kind,
-                message,
-                advice,
-            }) = self.monitor.record(out.loss, lr)
-            {
-                self.raise(
-                    &mut warnings,
-                    Warning {
-                        kind,
-                        epoch,
-                        step: self.step,
-                        message,
-                        advice,
-                    },
-                );
-            }
-            self.observer.step_done(i + 1, out.loss);
+            self.observe_step(out, idx.len(), epoch, &mut acc);
+            self.observer.step_done(i + 1, acc.last_loss);
         }
         self.order = order;
         self.observer.training_done();
         let examples = self.train_idx.len() as f64;
+        let sampled = |x: f64| if acc.sampled > 0 { x } else { f64::NAN };
         Ok(EpochTrain {
             epoch,
             steps: self.step - first_step,
-            loss: if stop.is_some() {
+            loss: if acc.stop.is_some() {
                 f64::NAN
             } else {
-                loss_sum / examples
+                acc.loss_sum / examples
             },
-            accuracy: correct as f64 / examples,
+            accuracy: acc.correct as f64 / examples,
             lr: self.optimizer.lr(),
-            grad_norm: if sampled > 0 {
-                norms / sampled as f64
-            } else {
-                f64::NAN
-            },
-            max_grad_norm: if sampled > 0 { max_norm } else { f64::NAN },
+            grad_norm: sampled(acc.norm_sum / acc.sampled.max(1) as f64),
+            max_grad_norm: sampled(acc.max_norm),
             seconds: start.elapsed().as_secs_f64(),
-            layers,
-            warnings,
-            stop,
+            layers: acc.layers,
+            warnings: acc.warnings,
+            stop: acc.stop,
         })
+    }
+
+    /// Accumulates a step's results and raises the diagnostics' warnings.
+    fn observe_step(&mut self, out: StepOutcome, rows: usize, epoch: usize, acc: &mut EpochAcc) {
+        acc.last_loss = out.loss;
+        acc.loss_sum += out.loss * rows as f64;
+        acc.correct += out.correct;
+        if let Some(n) = out.grad_norm {
+            acc.norm_sum += n;
+            acc.max_norm = acc.max_norm.max(n);
+            acc.sampled += 1;
+        }
+        if let Some(report) = out.layers {
+            let lr = self.optimizer.lr();
+            for (kind, message, advice) in layers::flags(&report, lr) {
+                let w = Warning {
+                    kind,
+                    epoch,
+                    step: report.step,
+                    message,
+                    advice,
+                };
+                self.raise(&mut acc.warnings, w);
+            }
+            acc.layers = Some(report);
+        }
+        let lr = self.optimizer.lr();
+        if let Some(Signal::Warn {
+            kind,
+            message,
+            mut advice,
+        }) = self.monitor.record(out.loss, lr)
+        {
+            let dead = self.dead_fraction_now();
+            if kind == WarningKind::Stagnation && dead > 0.5 {
+                advice = layers::dead_stagnation_advice(dead, lr);
+            }
+            let w = Warning {
+                kind,
+                epoch,
+                step: self.step,
+                message,
+                advice,
+            };
+            self.raise(&mut acc.warnings, w);
+        }
+    }
+
+    /// The largest fraction of dead ReLUs in the last minibatch's forward
+    /// pass (still on the tape).
+    fn dead_fraction_now(&self) -> f64 {
+        self.model
+            .probes()
+            .iter()
+            .filter(|p| p.activation == nn::Activation::Relu)
+            .filter_map(|p| {
+                layers::activation_stats(&p.name, p.activation, self.tape.value(p.var))
+                    .dead_fraction
+            })
+            .fold(0.0, f64::max)
     }
 
     /// Adds `warning` unless one of its kind was already raised this epoch.
@@ -377,20 +409,6 @@ impl<'d, T: Scalar> Trainer<'d, T> {
         }
         self.observer.warning(&warning);
         warnings.push(warning);
-    }
-
-    fn flag_layers(&mut self, report: &LayerReport, epoch: usize, warnings: &mut Vec<Warning>) {
-        let lr = self.optimizer.lr();
-        for (kind, message, advice) in crate::train::diagnostics::layers::flags(report, lr) {
-            let w = Warning {
-                kind,
-                epoch,
-                step: report.step,
-                message,
-                advice,
-            };
-            self.raise(warnings, w);
-        }
     }
 
     /// Trains one epoch, then evaluates (on the validation split if examples
@@ -445,6 +463,20 @@ impl<'d, T: Scalar> Trainer<'d, T> {
         self.records.push(record.clone());
         Ok(record)
     }
+}
+
+/// Running totals of an epoch.
+#[derive(Default)]
+struct EpochAcc {
+    loss_sum: f64,
+    last_loss: f64,
+    correct: usize,
+    norm_sum: f64,
+    max_norm: f64,
+    sampled: usize,
+    layers: Option<LayerReport>,
+    warnings: Vec<Warning>,
+    stop: Option<Stop>,
 }
 
 /// The training and validation indices (sorted), after the hold-out and subset.

@@ -72,6 +72,17 @@ pub(crate) fn l2_diff<T: Scalar>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -
         .sqrt()
 }
 
+/// Advice for a loss that does not move while most ReLUs are dead: the
+/// learning rate was too high, not too low.
+pub(crate) fn dead_stagnation_advice(dead: f64, lr: f64) -> String {
+    format!(
+        "{:.0}% of the ReLUs in a layer are dead, so the loss cannot move: the learning rate was \
+         likely too high; restart with --lr {:.3e}, --init kaiming-uniform or --activation leaky-relu",
+        dead * 100.0,
+        lr / 10.0
+    )
+}
+
 /// A flag raised by [`flags`]: kind, what was seen, what to try.
 pub(crate) type Flag = (WarningKind, String, String);
 
@@ -127,6 +138,7 @@ pub(crate) fn flags(report: &LayerReport, lr: f64) -> Vec<Flag> {
         .collect();
     for p in &weights {
         if p.norm > 0.0 && p.grad_norm < 1e-7 * p.norm {
+            // (then tiny updates are the gradient's fault, not the learning rate's)
             out.push((
                 WarningKind::VanishingGradients,
                 format!("the gradient of {} is {:.2e} for a weight norm of {:.2e}", p.name, p.grad_norm, p.norm),
@@ -143,7 +155,8 @@ pub(crate) fn flags(report: &LayerReport, lr: f64) -> Vec<Flag> {
                 ),
             ));
         }
-        if p.update_ratio < SMALL_UPDATE {
+        let vanishing = p.norm > 0.0 && p.grad_norm < 1e-7 * p.norm;
+        if p.update_ratio < SMALL_UPDATE && !vanishing {
             out.push((
                 WarningKind::SmallUpdates,
                 format!(
