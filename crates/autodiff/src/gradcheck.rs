@@ -69,7 +69,8 @@ impl GradCheckReport {
 /// Settings of a gradient check.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GradCheck {
-    /// Finite-difference step (default `1e-6`, applied in `f64`).
+    /// Finite-difference step (default `1e-5`, applied in `f64`: it balances
+    /// truncation error, O(h²), against rounding error, O(u/h)).
     pub step: f64,
     /// Floor of the denominator of the relative error (default `1e-8`).
     pub rel_floor: f64,
@@ -78,7 +79,7 @@ pub struct GradCheck {
 impl Default for GradCheck {
     fn default() -> Self {
         GradCheck {
-            step: 1e-6,
+            step: 1e-5,
             rel_floor: 1e-8,
         }
     }
@@ -172,7 +173,8 @@ fn widen<T: Float>(a: &ArrayD<T>) -> ArrayD<f64> {
 }
 
 fn flat(a: &mut ArrayD<f64>) -> &mut [f64] {
-    a.as_slice_mut().expect("widened arrays are in standard layout")
+    a.as_slice_mut()
+        .expect("widened arrays are in standard layout")
 }
 
 /// `f(inputs)` evaluated on `tape` (cleared first, so its buffers are reused).

@@ -50,7 +50,8 @@ pub(crate) enum Op<T> {
     CrossEntropy {
         logits: Var,
         probs: ArrayD<T>,
-        labels: Vec<usize>,
+        /// Where this op's labels sit in the tape's label arena.
+        labels: std::ops::Range<usize>,
     },
 }
 

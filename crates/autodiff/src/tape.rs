@@ -11,7 +11,8 @@ use crate::pool::Pool;
 /// A value on a [`Tape`]: a small `Copy` handle (an index into the arena).
 ///
 /// A `Var` is valid only on the tape that made it and only until that tape is
-/// [cleared](Tape::clear); using it elsewhere panics.
+/// [cleared](Tape::clear); using it elsewhere panics with
+/// `autodiff: Var #<index> is from another tape or from before Tape::clear`.
 ///
 /// ```
 /// use autodiff::Tape;
@@ -19,6 +20,14 @@ use crate::pool::Pool;
 /// let x = tape.leaf(ndarray::arr0(2.0));
 /// let y = tape.mul(x, x);
 /// assert_eq!(tape.value(y).sum(), 4.0);
+/// ```
+///
+/// ```should_panic
+/// # use autodiff::Tape;
+/// let mut tape = Tape::<f64>::new();
+/// let x = tape.leaf(ndarray::arr0(2.0));
+/// tape.clear();
+/// tape.exp(x); // panics: x is from before the clear
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Var {
@@ -76,6 +85,9 @@ pub struct Tape<T: Float> {
     /// Addresses of the buffers handed out by [`Tape::buffer`] since the last
     /// clear: when one comes back through `leaf`/`constant` it is pooled again.
     lent: Vec<usize>,
+    /// Class labels of every `cross_entropy` on the tape, back to back (kept
+    /// across `clear`, so recording labels does not allocate).
+    pub(crate) labels: Vec<usize>,
     epoch: u32,
 }
 
@@ -92,6 +104,7 @@ impl<T: Float> Tape<T> {
             nodes: Vec::new(),
             pool: Pool::default(),
             lent: Vec::new(),
+            labels: Vec::new(),
             epoch: next_epoch(),
         }
     }
@@ -122,6 +135,7 @@ impl<T: Float> Tape<T> {
             }
         }
         self.lent.clear();
+        self.labels.clear();
         self.epoch = next_epoch();
     }
 
@@ -258,7 +272,10 @@ impl<T: Float> Tape<T> {
         value: &ArrayBase<S, D>,
     ) -> ArrayD<T> {
         let mut out = self.pool.take(value.shape());
-        out.assign(&value.view().into_dyn());
+        match (out.as_slice_mut(), value.as_slice()) {
+            (Some(o), Some(v)) => o.copy_from_slice(v),
+            _ => out.assign(&value.view().into_dyn()),
+        }
         out
     }
 

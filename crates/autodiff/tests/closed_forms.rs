@@ -55,7 +55,12 @@ fn x_cos_pi_x_at_known_points() {
     // at x = 0: cos 0 - 0 = 1; x = 1/2: 0 - π/2; x = 1: -1; x = 2: 1
     let x = array![0.0, 0.5, 1.0, 2.0].into_dyn();
     let got = grads::<f64, _>(&XCosPiX, std::slice::from_ref(&x));
-    assert_close("known points", &got[0], &array![1.0, -PI / 2.0, -1.0, 1.0].into_dyn(), 1e-14);
+    assert_close(
+        "known points",
+        &got[0],
+        &array![1.0, -PI / 2.0, -1.0, 1.0].into_dyn(),
+        1e-14,
+    );
 }
 
 objective!(
@@ -82,7 +87,10 @@ fn cube<T: Float>() {
     // d/dx x³ = 3x²: 0 at the saddle x = 0 (a stationary point that is no
     // minimum), positive on both sides
     let want = x.mapv(|x| 3.0 * x * x);
-    for g in [grads::<T, _>(&CubePowi, std::slice::from_ref(&x)), grads::<T, _>(&CubeMul, std::slice::from_ref(&x))] {
+    for g in [
+        grads::<T, _>(&CubePowi, std::slice::from_ref(&x)),
+        grads::<T, _>(&CubeMul, std::slice::from_ref(&x)),
+    ] {
         assert_close("x³", &g[0], &want, exact_for::<T>());
         assert_eq!(g[0][[2]], 0.0, "exactly 0 at the saddle");
     }
@@ -135,7 +143,13 @@ objective!(
     }
 );
 
-const POINTS: [(f64, f64); 5] = [(0.0, 0.0), (1.0, 2.0), (-0.5, 0.25), (3.0, -1.0), (1e-3, -7.0)];
+const POINTS: [(f64, f64); 5] = [
+    (0.0, 0.0),
+    (1.0, 2.0),
+    (-0.5, 0.25),
+    (3.0, -1.0),
+    (1e-3, -7.0),
+];
 
 fn saddle_gradient<T: Float>() {
     for (x, y) in POINTS {
@@ -144,7 +158,12 @@ fn saddle_gradient<T: Float>() {
         assert_close("∂f/∂x", &g[0], &arr0(2.0 * x).into_dyn(), exact_for::<T>());
         assert_close("∂f/∂y", &g[1], &arr0(-2.0 * y).into_dyn(), exact_for::<T>());
         let g = grads::<T, _>(&SaddleVector, &[array![x, y].into_dyn()]);
-        assert_close("∇f", &g[0], &array![2.0 * x, -2.0 * y].into_dyn(), exact_for::<T>());
+        assert_close(
+            "∇f",
+            &g[0],
+            &array![2.0 * x, -2.0 * y].into_dyn(),
+            exact_for::<T>(),
+        );
     }
 }
 
@@ -161,7 +180,11 @@ fn saddle_gradient_f32() {
 #[test]
 fn saddle_agrees_with_finite_differences() {
     for (x, y) in POINTS {
-        check_both("x² - y²", &Saddle, &[arr0(x).into_dyn(), arr0(y).into_dyn()]);
+        check_both(
+            "x² - y²",
+            &Saddle,
+            &[arr0(x).into_dyn(), arr0(y).into_dyn()],
+        );
         check_both("x² - y² vector", &SaddleVector, &[array![x, y].into_dyn()]);
     }
 }
@@ -220,7 +243,9 @@ fn hessian_vector_product_of_a_smooth_function_has_about_8_digits() {
     let v = array![1.0, -0.5, 0.25].into_dyn();
     let want = ndarray::Zip::from(&x)
         .and(&v)
-        .map_collect(|&x: &f64, &v: &f64| (2.0 * x.sin() + 4.0 * x * x.cos() - x * x * x.sin()) * v);
+        .map_collect(|&x: &f64, &v: &f64| {
+            (2.0 * x.sin() + 4.0 * x * x.cos() - x * x * x.sin()) * v
+        });
     let hv = hessian_vector_product(&SinTimesSquare, &[x], &[v], 1e-4);
     assert_close("H·v", &hv[0], &want, 1e-7);
 }

@@ -7,20 +7,29 @@ use autodiff::{Float, LEAKY_RELU_DEFAULT_SLOPE, Tape, Var};
 use ndarray::{Array1, array};
 
 /// Values and `d/dx Σ f(x)` of `f` at `xs` on an f64 tape.
-fn value_and_derivative(f: impl Fn(&mut Tape<f64>, Var) -> Var, xs: &[f64]) -> (Vec<f64>, Vec<f64>) {
+fn value_and_derivative(
+    f: impl Fn(&mut Tape<f64>, Var) -> Var,
+    xs: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
     let mut tape = Tape::<f64>::new();
     let x = tape.leaf(Array1::from(xs.to_vec()));
     let y = f(&mut tape, x);
     let s = tape.sum(y);
     let g = tape.backward(s).unwrap();
-    (tape.value(y).iter().copied().collect(), g.wrt(x).unwrap().iter().copied().collect())
+    (
+        tape.value(y).iter().copied().collect(),
+        g.wrt(x).unwrap().iter().copied().collect(),
+    )
 }
 
 #[test]
 fn leaky_relu_default_slope_is_pytorchs() {
     // torch.nn.functional.leaky_relu(x, negative_slope=0.01)
     assert_eq!(LEAKY_RELU_DEFAULT_SLOPE, 0.01);
-    let (v, d) = value_and_derivative(|t, x| t.leaky_relu(x, LEAKY_RELU_DEFAULT_SLOPE), &[-3.0, 0.0, 2.0]);
+    let (v, d) = value_and_derivative(
+        |t, x| t.leaky_relu(x, LEAKY_RELU_DEFAULT_SLOPE),
+        &[-3.0, 0.0, 2.0],
+    );
     // forward: x > 0 ? x : x·slope; backward: x > 0 ? g : g·slope (so slope at 0)
     assert_eq!(v, [-3.0 * 0.01, 0.0, 2.0]);
     assert_eq!(d, [0.01, 0.01, 1.0]);
@@ -190,7 +199,10 @@ fn mse_and_mean_divide_by_the_element_count() {
     let l = tape.mse(p, t);
     assert_eq!(tape.scalar(l), (1.0 + 4.0 + 9.0 + 16.0) / 4.0);
     let g = tape.backward(l).unwrap();
-    assert_eq!(g.wrt(p).unwrap(), &array![[0.5, 1.0], [1.5, -2.0]].into_dyn());
+    assert_eq!(
+        g.wrt(p).unwrap(),
+        &array![[0.5, 1.0], [1.5, -2.0]].into_dyn()
+    );
 }
 
 #[test]

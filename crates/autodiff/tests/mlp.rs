@@ -60,8 +60,14 @@ fn assert_away_from_kinks(loss: &MlpLoss, params: &[ArrayD<f64>]) {
     let mut tape = Tape::<f64>::new();
     let p: Vec<Var> = params.iter().map(|a| tape.leaf(a.clone())).collect();
     let h = loss.hidden(&mut tape, &p);
-    let closest = tape.value(h).iter().fold(f64::INFINITY, |m, v| m.min(v.abs()));
-    assert!(closest > 1e-4, "a pre-activation is {closest} from the kink");
+    let closest = tape
+        .value(h)
+        .iter()
+        .fold(f64::INFINITY, |m, v| m.min(v.abs()));
+    assert!(
+        closest > 1e-4,
+        "a pre-activation is {closest} from the kink"
+    );
 }
 
 #[test]
@@ -85,7 +91,10 @@ fn f32_and_f64_tapes_agree_on_the_loss() {
     let value = |f32_tape: bool| {
         if f32_tape {
             let mut t = Tape::<f32>::new();
-            let p: Vec<Var> = params.iter().map(|a| t.leaf(a.mapv(|v| v as f32))).collect();
+            let p: Vec<Var> = params
+                .iter()
+                .map(|a| t.leaf(a.mapv(|v| v as f32)))
+                .collect();
             let l = loss.eval(&mut t, &p);
             t.scalar(l)
         } else {
@@ -98,5 +107,8 @@ fn f32_and_f64_tapes_agree_on_the_loss() {
     let (single, double) = (value(true), value(false));
     // about ln 10 at initialization
     assert!((double - 10f64.ln()).abs() < 0.5, "{double}");
-    assert!((single - double).abs() < 1e-5 * double, "{single} vs {double}");
+    assert!(
+        (single - double).abs() < 1e-5 * double,
+        "{single} vs {double}"
+    );
 }

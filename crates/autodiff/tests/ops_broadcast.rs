@@ -10,16 +10,16 @@ use ndarray::{ArrayD, arr0, array};
 
 /// `(lhs shape, rhs shape)`: every way the two operands can broadcast.
 const PATTERNS: &[(&[usize], &[usize])] = &[
-    (&[3, 4], &[3, 4]),    // same shape (no broadcasting)
-    (&[3, 4], &[4]),       // row vector, lower rank
-    (&[3, 4], &[1, 4]),    // row vector, same rank
-    (&[3, 4], &[3, 1]),    // column vector
-    (&[3, 4], &[]),        // 0-d scalar
-    (&[3, 4], &[1]),       // one-element vector
-    (&[2, 3, 4], &[3, 4]), // leading axis added
+    (&[3, 4], &[3, 4]),       // same shape (no broadcasting)
+    (&[3, 4], &[4]),          // row vector, lower rank
+    (&[3, 4], &[1, 4]),       // row vector, same rank
+    (&[3, 4], &[3, 1]),       // column vector
+    (&[3, 4], &[]),           // 0-d scalar
+    (&[3, 4], &[1]),          // one-element vector
+    (&[2, 3, 4], &[3, 4]),    // leading axis added
     (&[2, 3, 4], &[2, 1, 4]), // middle axis stretched
-    (&[3, 1], &[1, 4]),    // both operands stretched
-    (&[], &[]),            // 0-d with 0-d
+    (&[3, 1], &[1, 4]),       // both operands stretched
+    (&[], &[]),               // 0-d with 0-d
 ];
 
 macro_rules! binary_ops {
@@ -141,7 +141,12 @@ fn closed_forms<T: Float>() {
 
     // Σᵢⱼ aᵢⱼ·bⱼ: ∂aᵢⱼ = bⱼ, ∂bⱼ = Σᵢ aᵢⱼ = column sums (5, 7, 9)
     let (ga, gb) = sum_grads::<T>(|t, x, y| t.mul(x, y), a.clone(), row.clone());
-    assert_close("mul a", &ga, &array![[1.0, 2.0, 4.0], [1.0, 2.0, 4.0]].into_dyn(), tol);
+    assert_close(
+        "mul a",
+        &ga,
+        &array![[1.0, 2.0, 4.0], [1.0, 2.0, 4.0]].into_dyn(),
+        tol,
+    );
     assert_close("mul row", &gb, &array![5.0, 7.0, 9.0].into_dyn(), tol);
 
     // Σᵢⱼ aᵢⱼ/s: ∂a = 1/s = 0.5, ∂s = -Σ a / s² = -21/4
@@ -151,7 +156,12 @@ fn closed_forms<T: Float>() {
 
     // Σᵢⱼ s/aᵢⱼ (the scalar is the numerator): ∂s = Σ 1/a = 49/20
     let (gs, ga) = sum_grads::<T>(|t, x, y| t.div(x, y), s.clone(), a.clone());
-    assert_close("div numerator scalar", &gs, &arr0(49.0 / 20.0).into_dyn(), tol);
+    assert_close(
+        "div numerator scalar",
+        &gs,
+        &arr0(49.0 / 20.0).into_dyn(),
+        tol,
+    );
     assert_close("div denominator", &ga, &a.mapv(|v| -2.0 / (v * v)), tol);
 
     // Σᵢⱼ (colᵢ · rowⱼ), an outer product: ∂colᵢ = Σ row = 7, ∂rowⱼ = Σ col = 1

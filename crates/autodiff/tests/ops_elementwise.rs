@@ -124,7 +124,12 @@ fn derivative<T: Float>(f: impl Fn(&mut Tape<T>, Var) -> Var, xs: &[f64]) -> Arr
 fn closed<T: Float>(name: &str, f: impl Fn(&mut Tape<T>, Var) -> Var, xs: &[f64], want: &[f64]) {
     let got = derivative(f, xs);
     let want = ndarray::Array1::from(want.to_vec()).into_dyn();
-    assert_close(&format!("{name} in {}", T::NAME), &got, &want, exact_for::<T>());
+    assert_close(
+        &format!("{name} in {}", T::NAME),
+        &got,
+        &want,
+        exact_for::<T>(),
+    );
 }
 
 fn closed_forms<T: Float>() {
@@ -132,15 +137,40 @@ fn closed_forms<T: Float>() {
     // d/dx -x = -1
     closed::<T>("neg", |t, x| t.neg(x), &[-1.0, 2.0], &[-1.0, -1.0]);
     // d/dx (x + c) = 1
-    closed::<T>("add_scalar", |t, x| t.add_scalar(x, T::of(3.0)), &[0.5], &[1.0]);
+    closed::<T>(
+        "add_scalar",
+        |t, x| t.add_scalar(x, T::of(3.0)),
+        &[0.5],
+        &[1.0],
+    );
     // d/dx (c·x) = c
-    closed::<T>("mul_scalar", |t, x| t.mul_scalar(x, T::of(-2.5)), &[0.5], &[-2.5]);
+    closed::<T>(
+        "mul_scalar",
+        |t, x| t.mul_scalar(x, T::of(-2.5)),
+        &[0.5],
+        &[-2.5],
+    );
     // d/dx 2ˣ = 2ˣ·ln 2: 8 ln 2 at x = 3, ln(2)/2 at x = -1
-    closed::<T>("scalar_pow", |t, x| t.scalar_pow(T::of(2.0), x), &[3.0, -1.0], &[8.0 * LN_2, 0.5 * LN_2]);
+    closed::<T>(
+        "scalar_pow",
+        |t, x| t.scalar_pow(T::of(2.0), x),
+        &[3.0, -1.0],
+        &[8.0 * LN_2, 0.5 * LN_2],
+    );
     // d/dx 0ˣ = 0 for x >= 0 (PyTorch), not 0·ln 0 = NaN
-    closed::<T>("scalar_pow base 0", |t, x| t.scalar_pow(T::of(0.0), x), &[0.0, 2.0], &[0.0, 0.0]);
+    closed::<T>(
+        "scalar_pow base 0",
+        |t, x| t.scalar_pow(T::of(0.0), x),
+        &[0.0, 2.0],
+        &[0.0, 0.0],
+    );
     // d/dx x³ = 3x²: 12 at 2, 0 at the saddle 0
-    closed::<T>("powi 3", |t, x| t.powi(x, 3), &[2.0, 0.0, -1.0], &[12.0, 0.0, 3.0]);
+    closed::<T>(
+        "powi 3",
+        |t, x| t.powi(x, 3),
+        &[2.0, 0.0, -1.0],
+        &[12.0, 0.0, 3.0],
+    );
     // d/dx x⁻² = -2x⁻³: -0.25 at 2
     closed::<T>("powi -2", |t, x| t.powi(x, -2), &[2.0], &[-0.25]);
     // d/dx x⁰ = 0 everywhere, including x = 0 (PyTorch)
@@ -148,13 +178,23 @@ fn closed_forms<T: Float>() {
     // d/dx x^0.5 = 0.5·x^-0.5: 0.25 at 4
     closed::<T>("powf 0.5", |t, x| t.powf(x, T::of(0.5)), &[4.0], &[0.25]);
     // d/dx x^0.0 = 0 (PyTorch), also at x = 0
-    closed::<T>("powf 0", |t, x| t.powf(x, T::of(0.0)), &[0.0, 2.0], &[0.0, 0.0]);
+    closed::<T>(
+        "powf 0",
+        |t, x| t.powf(x, T::of(0.0)),
+        &[0.0, 2.0],
+        &[0.0, 0.0],
+    );
     // d/dx eˣ = eˣ: 1 at 0, e at 1
     closed::<T>("exp", |t, x| t.exp(x), &[0.0, 1.0], &[1.0, E]);
     // d/dx ln x = 1/x: 0.5 at 2
     closed::<T>("ln", |t, x| t.ln(x), &[2.0, 0.25], &[0.5, 4.0]);
     // d/dx √x = 1/(2√x): 0.25 at 4, +inf at 0 (PyTorch: grad / (2·result))
-    closed::<T>("sqrt", |t, x| t.sqrt(x), &[4.0, 0.0], &[0.25, f64::INFINITY]);
+    closed::<T>(
+        "sqrt",
+        |t, x| t.sqrt(x),
+        &[4.0, 0.0],
+        &[0.25, f64::INFINITY],
+    );
     // d/dx |x| = sign(x), 0 at 0 (PyTorch)
     closed::<T>("abs", |t, x| t.abs(x), &[-3.0, 0.0, 2.0], &[-1.0, 0.0, 1.0]);
     // d/dx sin x = cos x: 0.5 at π/3
@@ -162,7 +202,12 @@ fn closed_forms<T: Float>() {
     // d/dx cos x = -sin x: -0.5 at π/6
     closed::<T>("cos", |t, x| t.cos(x), &[PI / 6.0, 0.0], &[-0.5, 0.0]);
     // d/dx relu = [x > 0], 0 at 0 (PyTorch)
-    closed::<T>("relu", |t, x| t.relu(x), &[-1.0, 0.0, 2.0], &[0.0, 0.0, 1.0]);
+    closed::<T>(
+        "relu",
+        |t, x| t.relu(x),
+        &[-1.0, 0.0, 2.0],
+        &[0.0, 0.0, 1.0],
+    );
     // d/dx leaky_relu = 1 for x > 0, slope otherwise (also at 0, PyTorch)
     closed::<T>(
         "leaky_relu",
@@ -171,11 +216,26 @@ fn closed_forms<T: Float>() {
         &[0.01, 0.01, 1.0],
     );
     // d/dx σ(x) = σ(1-σ): 1/4 at 0, 3/16 at ln 3 (σ = 3/4)
-    closed::<T>("sigmoid", |t, x| t.sigmoid(x), &[0.0, 3f64.ln()], &[0.25, 0.1875]);
+    closed::<T>(
+        "sigmoid",
+        |t, x| t.sigmoid(x),
+        &[0.0, 3f64.ln()],
+        &[0.25, 0.1875],
+    );
     // d/dx tanh x = 1 - tanh²x: 1 at 0, 0.64 at atanh(0.6)
-    closed::<T>("tanh", |t, x| t.tanh(x), &[0.0, 0.6f64.atanh()], &[1.0, 0.64]);
+    closed::<T>(
+        "tanh",
+        |t, x| t.tanh(x),
+        &[0.0, 0.6f64.atanh()],
+        &[1.0, 0.64],
+    );
     // d/dx ln(1+eˣ) = σ(x): 1/2 at 0, 3/4 at ln 3, 1 above the threshold 20
-    closed::<T>("softplus", |t, x| t.softplus(x), &[0.0, 3f64.ln(), 30.0], &[0.5, 0.75, 1.0]);
+    closed::<T>(
+        "softplus",
+        |t, x| t.softplus(x),
+        &[0.0, 3f64.ln(), 30.0],
+        &[0.5, 0.75, 1.0],
+    );
     // d/dx (x ⊙ m) = m
     closed::<T>(
         "mask",
@@ -209,9 +269,17 @@ objective!(
 fn x_times_x_plus_x_accumulates() {
     let x = array![[-1.5, 0.0, 2.0]].into_dyn();
     check_both("x*x + x", &SquarePlusSelf, std::slice::from_ref(&x));
-    for g in [grads::<f64, _>(&SquarePlusSelf, std::slice::from_ref(&x)), grads::<f32, _>(&SquarePlusSelf, std::slice::from_ref(&x))] {
+    for g in [
+        grads::<f64, _>(&SquarePlusSelf, std::slice::from_ref(&x)),
+        grads::<f32, _>(&SquarePlusSelf, std::slice::from_ref(&x)),
+    ] {
         // d/dxᵢ Σ wᵢ(xᵢ² + xᵢ) = wᵢ(2xᵢ + 1)
-        let want = array![[common::weight(0) * -2.0, common::weight(1), common::weight(2) * 5.0]].into_dyn();
+        let want = array![[
+            common::weight(0) * -2.0,
+            common::weight(1),
+            common::weight(2) * 5.0
+        ]]
+        .into_dyn();
         assert_close("x*x + x", &g[0], &want, 1e-6);
     }
 }

@@ -70,7 +70,11 @@ fn matmul_matches_finite_differences() {
 
 #[test]
 fn matmul_fan_out() {
-    check_both("a·a + a", &MatMulFanOut, &[Rng::new(2).array(&[3, 3], -1.0, 1.0)]);
+    check_both(
+        "a·a + a",
+        &MatMulFanOut,
+        &[Rng::new(2).array(&[3, 3], -1.0, 1.0)],
+    );
 }
 
 #[test]
@@ -88,14 +92,22 @@ fn linear_matches_finite_differences() {
 
 #[test]
 fn linear_fan_out() {
-    check_both("w·wᵀ + w", &LinearFanOut, &[Rng::new(4).array(&[3, 3], -1.0, 1.0)]);
+    check_both(
+        "w·wᵀ + w",
+        &LinearFanOut,
+        &[Rng::new(4).array(&[3, 3], -1.0, 1.0)],
+    );
 }
 
 #[test]
 fn transpose_matches_finite_differences() {
     let mut rng = Rng::new(5);
     check_both("transpose", &Transpose, &[rng.array(&[2, 3], -1.0, 1.0)]);
-    check_both("transpose fan-out", &TransposeFanOut, &[rng.array(&[3, 2], -1.0, 1.0)]);
+    check_both(
+        "transpose fan-out",
+        &TransposeFanOut,
+        &[rng.array(&[3, 2], -1.0, 1.0)],
+    );
 }
 
 fn closed_forms<T: Float>() {
@@ -110,8 +122,18 @@ fn closed_forms<T: Float>() {
     // Σ (A·B): ∂A = 1·Bᵀ, every row holds the row sums of B (0, 2.5, 3);
     //          ∂B = Aᵀ·1, every column holds the column sums of A (5, 7, 9)
     let g = grads::<T, _>(&SumMatMul, &[a.clone(), b.clone()]);
-    assert_close("matmul ∂A", &g[0], &array![[0.0, 2.5, 3.0], [0.0, 2.5, 3.0]].into_dyn(), tol);
-    assert_close("matmul ∂B", &g[1], &array![[5.0, 5.0], [7.0, 7.0], [9.0, 9.0]].into_dyn(), tol);
+    assert_close(
+        "matmul ∂A",
+        &g[0],
+        &array![[0.0, 2.5, 3.0], [0.0, 2.5, 3.0]].into_dyn(),
+        tol,
+    );
+    assert_close(
+        "matmul ∂B",
+        &g[1],
+        &array![[5.0, 5.0], [7.0, 7.0], [9.0, 9.0]].into_dyn(),
+        tol,
+    );
 
     objective!(SumLinear, |t, x| {
         let y = t.linear(x[0], x[1], Some(x[2]));
@@ -123,8 +145,18 @@ fn closed_forms<T: Float>() {
     let w = array![[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]].into_dyn();
     let bias = array![0.1, -0.2].into_dyn();
     let g = grads::<T, _>(&SumLinear, &[a.clone(), w, bias]);
-    assert_close("linear ∂x", &g[0], &array![[3.0, 1.0, -0.5], [3.0, 1.0, -0.5]].into_dyn(), tol);
-    assert_close("linear ∂w", &g[1], &array![[5.0, 7.0, 9.0], [5.0, 7.0, 9.0]].into_dyn(), tol);
+    assert_close(
+        "linear ∂x",
+        &g[0],
+        &array![[3.0, 1.0, -0.5], [3.0, 1.0, -0.5]].into_dyn(),
+        tol,
+    );
+    assert_close(
+        "linear ∂w",
+        &g[1],
+        &array![[5.0, 7.0, 9.0], [5.0, 7.0, 9.0]].into_dyn(),
+        tol,
+    );
     assert_close("linear ∂b", &g[2], &array![2.0, 2.0].into_dyn(), tol);
 
     objective!(WeightedTranspose, |t, x| {
@@ -135,7 +167,12 @@ fn closed_forms<T: Float>() {
     });
     // Σ xᵀ ⊙ C: ∂x = Cᵀ
     let g = grads::<T, _>(&WeightedTranspose, &[a]);
-    assert_close("transpose ∂x", &g[0], &array![[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]].into_dyn(), tol);
+    assert_close(
+        "transpose ∂x",
+        &g[0],
+        &array![[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]].into_dyn(),
+        tol,
+    );
 }
 
 #[test]
@@ -218,7 +255,9 @@ fn matmul_of_a_vector_names_both_shapes() {
 }
 
 #[test]
-#[should_panic(expected = "linear: input of shape [4, 3] does not fit weight of shape [5, 2] (out x in)")]
+#[should_panic(
+    expected = "linear: input of shape [4, 3] does not fit weight of shape [5, 2] (out x in)"
+)]
 fn linear_weight_mismatch_names_both_shapes() {
     let mut tape = Tape::<f32>::new();
     let x = tape.constant(ArrayD::zeros(IxDyn(&[4, 3])));

@@ -82,7 +82,12 @@ fn expected_loss(z: &ArrayD<f64>, y: &[usize]) -> f64 {
 fn gradient_is_softmax_minus_onehot_over_batch<T: Float>() {
     let (z, y) = problem(4, 5, 42);
     let g = grads::<T, _>(&CrossEntropy(y.clone()), std::slice::from_ref(&z));
-    assert_close("∂ cross_entropy", &g[0], &expected_gradient(&z, &y), exact_for::<T>());
+    assert_close(
+        "∂ cross_entropy",
+        &g[0],
+        &expected_gradient(&z, &y),
+        exact_for::<T>(),
+    );
 }
 
 #[test]
@@ -121,7 +126,10 @@ fn finite_at_logits_of_magnitude_1e4<T: Float>() {
         3f64.ln(),
     ];
     let want = rows.iter().sum::<f64>() / 4.0;
-    assert!((value - want).abs() <= exact_for::<T>() * want, "{value} vs {want}");
+    assert!(
+        (value - want).abs() <= exact_for::<T>() * want,
+        "{value} vs {want}"
+    );
     assert_close("∂ at 1e4", &g, &expected_gradient(&z, &y), exact_for::<T>());
 }
 
@@ -156,7 +164,12 @@ fn mean_reduction_as_pytorch() {
     assert!((tape.scalar(fused) - tape.scalar(composed)).abs() < 1e-14);
     let gf = tape.backward(fused).unwrap();
     let gc = tape.backward(composed).unwrap();
-    assert_close("fused vs composed", gf.wrt(logits).unwrap(), gc.wrt(logits).unwrap(), 1e-14);
+    assert_close(
+        "fused vs composed",
+        gf.wrt(logits).unwrap(),
+        gc.wrt(logits).unwrap(),
+        1e-14,
+    );
 }
 
 #[test]

@@ -84,8 +84,17 @@ fn every_reduction_matches_finite_differences() {
 #[test]
 fn reductions_of_0d_values() {
     let x = arr0(0.7).into_dyn();
-    for r in [Reduce::Sum, Reduce::Mean, Reduce::Reshape(&[1, 1]), Reduce::Reshape(&[])] {
-        check_both(&format!("{r:?} of 0-d"), &Plain(r), std::slice::from_ref(&x));
+    for r in [
+        Reduce::Sum,
+        Reduce::Mean,
+        Reduce::Reshape(&[1, 1]),
+        Reduce::Reshape(&[]),
+    ] {
+        check_both(
+            &format!("{r:?} of 0-d"),
+            &Plain(r),
+            std::slice::from_ref(&x),
+        );
     }
     let y = array![0.7].into_dyn();
     check_both("[1] reshaped to 0-d", &Plain(Reduce::Reshape(&[])), &[y]);
@@ -103,7 +112,12 @@ fn closed_forms<T: Float>() {
     objective!(Mean, |t, x| t.mean(x[0]));
     // d/dx mean x = 1/n = 1/6
     let g = grads::<T, _>(&Mean, std::slice::from_ref(&x));
-    assert_close("mean", &g[0], &ArrayD::from_elem(x.raw_dim(), 1.0 / 6.0), tol);
+    assert_close(
+        "mean",
+        &g[0],
+        &ArrayD::from_elem(x.raw_dim(), 1.0 / 6.0),
+        tol,
+    );
 
     objective!(SquaredColumnSums, |t, x| {
         let s = t.sum_axis(x[0], 0, false);
@@ -112,7 +126,12 @@ fn closed_forms<T: Float>() {
     });
     // Σⱼ (Σᵢ xᵢⱼ)²: ∂xᵢⱼ = 2·Σᵢ xᵢⱼ = 2·(5, 7, 9) in every row
     let g = grads::<T, _>(&SquaredColumnSums, std::slice::from_ref(&x));
-    assert_close("sum_axis", &g[0], &array![[10.0, 14.0, 18.0], [10.0, 14.0, 18.0]].into_dyn(), tol);
+    assert_close(
+        "sum_axis",
+        &g[0],
+        &array![[10.0, 14.0, 18.0], [10.0, 14.0, 18.0]].into_dyn(),
+        tol,
+    );
 
     objective!(SquaredRowMeans, |t, x| {
         let m = t.mean_axis(x[0], 1, true);
@@ -132,7 +151,12 @@ fn closed_forms<T: Float>() {
     });
     // Σ reshape(x) ⊙ C: ∂x = C reshaped back (row-major order)
     let g = grads::<T, _>(&WeightedReshape, &[x]);
-    assert_close("reshape", &g[0], &array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]].into_dyn(), tol);
+    assert_close(
+        "reshape",
+        &g[0],
+        &array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]].into_dyn(),
+        tol,
+    );
 }
 
 #[test]
@@ -151,12 +175,18 @@ fn reshape_follows_row_major_order_for_any_memory_layout() {
     let mut tape = Tape::<f64>::new();
     let x = tape.leaf(array![[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]].reversed_axes());
     let y = tape.reshape(x, &[6]);
-    assert_eq!(tape.value(y), &array![1.0, 2.0, 3.0, 4.0, 5.0, 6.0].into_dyn());
+    assert_eq!(
+        tape.value(y),
+        &array![1.0, 2.0, 3.0, 4.0, 5.0, 6.0].into_dyn()
+    );
     let c = tape.constant(array![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
     let p = tape.mul(y, c);
     let l = tape.sum(p);
     let g = tape.backward(l).unwrap();
-    assert_eq!(g.wrt(x).unwrap(), &array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]].into_dyn());
+    assert_eq!(
+        g.wrt(x).unwrap(),
+        &array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]].into_dyn()
+    );
 }
 
 #[test]

@@ -66,7 +66,11 @@ fn softmax_and_log_softmax_match_finite_differences() {
     ];
     for (k, &(shape, op)) in cases.iter().enumerate() {
         let x = Rng::new(k as u64).array(shape, -2.0, 2.0);
-        check_both(&format!("{op:?} on {shape:?}"), &Plain(op), std::slice::from_ref(&x));
+        check_both(
+            &format!("{op:?} on {shape:?}"),
+            &Plain(op),
+            std::slice::from_ref(&x),
+        );
         check_both(&format!("{op:?} fan-out on {shape:?}"), &FanOut(op), &[x]);
     }
 }
@@ -84,7 +88,12 @@ fn closed_forms<T: Float>() {
     });
     // ∂s₁/∂xⱼ = s₁(δ₁ⱼ - sⱼ) = 3/4·((0, 1) - (1/4, 3/4)) = (-3/16, 3/16)
     let g = grads::<T, _>(&SecondProbability, std::slice::from_ref(&x));
-    assert_close("softmax", &g[0], &array![-3.0 / 16.0, 3.0 / 16.0].into_dyn(), tol);
+    assert_close(
+        "softmax",
+        &g[0],
+        &array![-3.0 / 16.0, 3.0 / 16.0].into_dyn(),
+        tol,
+    );
 
     objective!(SecondLogProbability, |t, x| {
         let s = t.log_softmax(x[0]);
@@ -106,7 +115,12 @@ fn closed_forms<T: Float>() {
     // ∂s₀₀/∂x·₀ = s₀₀((1, 0) - (1/4, 3/4)) = (3/16, -3/16); column 1 gets 0
     let m = array![[0.0, 5.0], [3f64.ln(), 7.0]].into_dyn();
     let g = grads::<T, _>(&ColumnSoftmax, &[m]);
-    assert_close("softmax_axis", &g[0], &array![[3.0 / 16.0, 0.0], [-3.0 / 16.0, 0.0]].into_dyn(), tol);
+    assert_close(
+        "softmax_axis",
+        &g[0],
+        &array![[3.0 / 16.0, 0.0], [-3.0 / 16.0, 0.0]].into_dyn(),
+        tol,
+    );
 }
 
 #[test]
@@ -146,7 +160,12 @@ fn stable_at_huge_logits<T: Float>() {
     let l = tape.log_softmax(x);
     let ln2 = std::f64::consts::LN_2;
     let want = array![[0.0, -1e4, -2e4], [-ln2, -ln2, -2e4 - ln2]].into_dyn();
-    assert_close("log_softmax 1e4", &tape.value(l).mapv(T::as_f64), &want, exact_for::<T>());
+    assert_close(
+        "log_softmax 1e4",
+        &tape.value(l).mapv(T::as_f64),
+        &want,
+        exact_for::<T>(),
+    );
     let w = tape.constant(array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]].mapv(T::of));
     let p = tape.mul(l, w);
     let loss = tape.sum(p);

@@ -4,26 +4,56 @@
 //! A case is a chain of steps applied to an input `x` of shape `rows × cols`,
 //! using a second input `y` that broadcasts against it (same shape, row,
 //! column, `[1, cols]` or 0-d) and a square matrix `w`, then a scalar head.
-//! Steps that need a positive argument (`ln`, `sqrt`, `powf`, a denominator)
-//! get `v² + 1/2`. Cases whose values leave `[-100, 100]` (where a finite
+//! Steps that need a positive argument (`ln`, `sqrt`, `powf`, a negative
+//! `powi`, a denominator) get `v² + 1/2`. Cases whose values leave `[-100, 100]` (where a finite
 //! difference says little) or that put an argument of `relu`, `leaky_relu`
 //! or `abs` within `1e-3` of the kink (where it is not differentiable) are
 //! rejected rather than checked.
 //!
-//! The comparison is elementwise, `|analytic - numeric| <= rtol·max(|analytic|,
-//! |numeric|, floor)`, with the floor scaled to the largest gradient of the
-//! case (`floor = floor₀·max(1, ‖g‖∞)`): a composition can have gradients of
-//! any size, and an element tiny next to the largest carries absolute error
-//! proportional to the largest. `rtol` and `floor₀` are those of
-//! `common::F64` and `common::F32`.
+//! # Tolerance
+//!
+//! Elementwise, `|analytic - numeric| <= rtol·max(|analytic|, |numeric|,
+//! floor)`, where `floor = floor₀·max(1, G)·max(1, M)` with `G` the largest
+//! gradient anywhere in the graph and `M` the largest value. Rounding errors
+//! of the backward pass are proportional to `G` (also where they cancel down
+//! to a small input gradient), and those of the forward values (e.g. `cos` of
+//! an argument near 100, known to `u·100`) to `M`.
+//!
+//! - `f64`: `rtol = 1e-4`, `floor₀ = 1e-3`. Looser than the per-op tests
+//!   (`1e-6`): random compositions include steep oscillations such as
+//!   `cos(v^2.2)`, whose third derivatives leave the finite difference itself
+//!   off by up to `1e-5` relative even at the best of the steps tried. In
+//!   three runs of 40,000 cases the worst was `7.8e-6`.
+//! - `f32`: `rtol = 1e-3`, `floor₀ = 1e-2`, so an absolute error up to
+//!   `1e-5·G·M` (`u₃₂·G·M` with u₃₂ = 6e-8 is the intrinsic error); in the
+//!   same runs the worst was `6.6e-5`.
+//!
+//! A wrong backward formula gives an O(1) relative error and fails either.
 
 mod common;
 
 use autodiff::{Float, GradCheck, Objective, Tape, Var};
-use common::{F32, F64, Tol, weighted_sum};
+use common::weighted_sum;
 use ndarray::{ArrayD, IxDyn};
 use proptest::collection::vec;
 use proptest::prelude::*;
+
+/// The tolerance of one precision (see the module docs).
+#[derive(Debug, Clone, Copy)]
+struct Tolerance {
+    rtol: f64,
+    floor: f64,
+}
+
+const F64: Tolerance = Tolerance {
+    rtol: 1e-4,
+    floor: 1e-3,
+};
+
+const F32: Tolerance = Tolerance {
+    rtol: 1e-3,
+    floor: 1e-2,
+};
 
 #[derive(Debug, Clone, Copy)]
 enum Unary {
@@ -121,6 +151,8 @@ impl Case {
 struct Seen {
     max_abs: f64,
     kink_distance: f64,
+    /// The value after each step.
+    steps: Vec<Var>,
 }
 
 impl Seen {
@@ -128,13 +160,19 @@ impl Seen {
         Seen {
             max_abs: 0.0,
             kink_distance: f64::INFINITY,
+            steps: Vec::new(),
         }
     }
 
     fn value<T: Float>(&mut self, t: &Tape<T>, v: Var) {
+        self.steps.push(v);
         for &e in t.value(v) {
             let e = e.as_f64();
-            self.max_abs = if e.is_finite() { self.max_abs.max(e.abs()) } else { f64::INFINITY };
+            self.max_abs = if e.is_finite() {
+                self.max_abs.max(e.abs())
+            } else {
+                f64::INFINITY
+            };
         }
     }
 
@@ -158,6 +196,12 @@ fn unary<T: Float>(t: &mut Tape<T>, op: Unary, v: Var, seen: &mut Seen) -> Var {
         AddScalar(c) => t.add_scalar(v, T::of(c)),
         MulScalar(c) => t.mul_scalar(v, T::of(c)),
         ScalarPow(c) => t.scalar_pow(T::of(c), v),
+        // a negative power of something near 0 is steep enough to defeat
+        // any finite-difference step, so it gets a positive argument too
+        Powi(n) if n < 0 => {
+            let a = positive(t, v);
+            t.powi(a, n)
+        }
         Powi(n) => t.powi(v, n),
         Powf(p) => {
             let a = positive(t, v);
@@ -234,7 +278,11 @@ fn run<T: Float>(case: &Case, t: &mut Tape<T>, p: &[Var], seen: &mut Seen) -> Va
             }
             Step::Center(axis) => {
                 let m = t.mean_axis(cur, axis, axis == 0);
-                let m = if axis == 0 { m } else { t.reshape(m, &[rows, 1]) };
+                let m = if axis == 0 {
+                    m
+                } else {
+                    t.reshape(m, &[rows, 1])
+                };
                 t.sub(cur, m)
             }
             Step::ReshapeMix => {
@@ -324,7 +372,13 @@ fn head() -> impl Strategy<Value = Head> {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    (1usize..=4, 1usize..=4, 0usize..5, vec(step(), 1..=5), head())
+    (
+        1usize..=4,
+        1usize..=4,
+        0usize..5,
+        vec(step(), 1..=5),
+        head(),
+    )
         .prop_flat_map(|(rows, cols, which_y, steps, head)| {
             let y_shape = match which_y {
                 0 => vec![rows, cols],
@@ -342,44 +396,64 @@ fn case() -> impl Strategy<Value = Case> {
                 vec(0..cols, rows),
             )
         })
-        .prop_map(|((rows, cols, y_shape, steps, head), x, y, w, labels)| Case {
-            rows,
-            cols,
-            y_shape,
-            steps,
-            head,
-            x,
-            y,
-            w,
-            labels,
-        })
+        .prop_map(
+            |((rows, cols, y_shape, steps, head), x, y, w, labels)| Case {
+                rows,
+                cols,
+                y_shape,
+                steps,
+                head,
+                x,
+                y,
+                w,
+                labels,
+            },
+        )
 }
 
+/// Finite-difference steps tried in turn: the check passes if the tape agrees
+/// with the differences at any of them. Truncation error grows as `h²·|f'''|`
+/// and rounding error as `u·|f|/h`, and a random composition can make either
+/// large (`sin` of a steep power oscillates quickly; a head of squares of
+/// values near 100 is large), while a wrong backward formula disagrees at
+/// every step.
+const STEPS: [f64; 4] = [1e-5, 1e-6, 1e-7, 1e-4];
+
 /// Checks `case` on a `T` tape; `Err` describes the disagreement.
-fn check<T: Float>(case: &Case, inputs: &[ArrayD<f64>], tol: Tol) -> Result<(), String> {
-    // scale the floor to the largest gradient of this case (f64 tape)
+fn check<T: Float>(case: &Case, inputs: &[ArrayD<f64>], tol: Tolerance) -> Result<(), String> {
+    // G and M of the module docs, from an f64 tape
     let mut tape = Tape::<f64>::new();
     let vars: Vec<Var> = inputs.iter().map(|a| tape.leaf(a.clone())).collect();
-    let loss = run(case, &mut tape, &vars, &mut Seen::new());
+    let mut seen = Seen::new();
+    let loss = run(case, &mut tape, &vars, &mut seen);
     let largest = match tape.backward(loss) {
         Ok(g) => vars
             .iter()
+            .chain(&seen.steps)
             .filter_map(|v| g.wrt(*v))
             .flat_map(|g| g.iter().copied())
             .fold(0.0, |m: f64, v| m.max(v.abs())),
         Err(_) => 0.0,
     };
-    let check = GradCheck {
-        step: tol.step,
-        rel_floor: tol.floor * largest.max(1.0),
-    };
+    let floor = tol.floor * largest.max(1.0) * seen.max_abs.max(1.0);
     let cast: Vec<ArrayD<T>> = inputs.iter().map(|a| a.mapv(T::of)).collect();
-    let report = check.run(&Program(case), &cast);
-    if report.worst_rel() <= tol.rtol {
-        Ok(())
-    } else {
-        Err(format!("{}: {report:?} (largest gradient {largest})", T::NAME))
+    let mut reports = Vec::new();
+    for step in STEPS {
+        let check = GradCheck {
+            step,
+            rel_floor: floor,
+        };
+        let report = check.run(&Program(case), &cast);
+        if report.worst_rel() <= tol.rtol {
+            return Ok(());
+        }
+        reports.push((step, report));
     }
+    Err(format!(
+        "{}: {reports:?} (largest gradient {largest}, largest value {})",
+        T::NAME,
+        seen.max_abs
+    ))
 }
 
 proptest! {

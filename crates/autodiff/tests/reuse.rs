@@ -131,7 +131,10 @@ fn backward_into_reuses_gradient_buffers() {
         tape.clear();
         let (loss, params) = net.step(&mut tape, &x, &y);
         tape.backward_into(loss, &mut grads).unwrap();
-        let now: Vec<*const f32> = params.iter().map(|p| grads.wrt(*p).unwrap().as_ptr()).collect();
+        let now: Vec<*const f32> = params
+            .iter()
+            .map(|p| grads.wrt(*p).unwrap().as_ptr())
+            .collect();
         match &addresses {
             None => addresses = Some(now),
             Some(first) => assert_eq!(first, &now, "gradient buffers moved at step {step}"),
@@ -241,7 +244,10 @@ fn no_gradient_path_is_an_error() {
     let c = tape.constant(array![1.0, 2.0]);
     let s = tape.sum(c);
     let mut grads = Gradients::new();
-    assert_eq!(tape.backward_into(s, &mut grads), Err(AutodiffError::NoGradientPath));
+    assert_eq!(
+        tape.backward_into(s, &mut grads),
+        Err(AutodiffError::NoGradientPath)
+    );
     assert_eq!(
         AutodiffError::NoGradientPath.to_string(),
         "the loss does not depend on any leaf that requires a gradient"
@@ -249,7 +255,10 @@ fn no_gradient_path_is_an_error() {
     // a parameter that is recorded but not used does not make a path
     let _w = tape.leaf(arr0(1.0));
     let s2 = tape.mul_scalar(s, 2.0);
-    assert_eq!(tape.backward(s2).unwrap_err(), AutodiffError::NoGradientPath);
+    assert_eq!(
+        tape.backward(s2).unwrap_err(),
+        AutodiffError::NoGradientPath
+    );
 }
 
 #[test]

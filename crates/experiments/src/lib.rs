@@ -10,6 +10,7 @@
 mod error;
 pub mod plot;
 pub mod report;
+pub mod studies;
 pub mod study;
 pub mod train;
 

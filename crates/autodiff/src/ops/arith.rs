@@ -13,7 +13,14 @@ impl<T: Float> Tape<T> {
         let shape = broadcast_shape(name, self.shape(a), self.shape(b));
         let mut out = self.pool.take(&shape);
         let (av, bv) = (self.value(a), self.value(b));
-        if av.shape() == shape.as_slice() && bv.shape() == shape.as_slice() {
+        let same = av.shape() == shape.as_slice() && bv.shape() == shape.as_slice();
+        if let (true, Some(o), Some(xs), Some(ys)) =
+            (same, out.as_slice_mut(), av.as_slice(), bv.as_slice())
+        {
+            o.iter_mut()
+                .zip(xs.iter().zip(ys))
+                .for_each(|(o, (&x, &y))| *o = f(x, y));
+        } else if same {
             Zip::from(&mut out)
                 .and(av)
                 .and(bv)
@@ -36,9 +43,11 @@ impl<T: Float> Tape<T> {
     pub(crate) fn unary_op(&mut self, x: Var, f: impl Fn(T) -> T, op: Op<T>) -> Var {
         let shape = self.shape(x).to_vec();
         let mut out = self.pool.take(&shape);
-        Zip::from(&mut out)
-            .and(self.value(x))
-            .for_each(|o, &x| *o = f(x));
+        let xv = self.value(x);
+        match (out.as_slice_mut(), xv.as_slice()) {
+            (Some(o), Some(xs)) => o.iter_mut().zip(xs).for_each(|(o, &x)| *o = f(x)),
+            _ => Zip::from(&mut out).and(xv).for_each(|o, &x| *o = f(x)),
+        }
         self.push_op(out, op)
     }
 
@@ -200,6 +209,21 @@ pub(crate) fn binary_backward<T: Float>(
         let target = tape.shape(var).to_vec();
         if av.shape() == out.shape() && bv.shape() == out.shape() {
             let (slot, fresh) = slots.slot(var, &target);
+            if let (Some(s), Some(gs), Some(xs), Some(ys), Some(os)) = (
+                slot.as_slice_mut(),
+                g.as_slice(),
+                av.as_slice(),
+                bv.as_slice(),
+                out.as_slice(),
+            ) {
+                let it = s.iter_mut().zip(gs).zip(xs.iter().zip(ys)).zip(os);
+                if fresh {
+                    it.for_each(|(((s, &g), (&x, &y)), &o)| *s = f(g, x, y, o));
+                } else {
+                    it.for_each(|(((s, &g), (&x, &y)), &o)| *s += f(g, x, y, o));
+                }
+                continue;
+            }
             let z = Zip::from(slot).and(g).and(av).and(bv).and(out);
             if fresh {
                 z.for_each(|s, &g, &x, &y, &o| *s = f(g, x, y, o));

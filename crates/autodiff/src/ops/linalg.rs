@@ -1,6 +1,5 @@
 //! Matrix products: `matmul`, the fused `linear`, and `transpose`.
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayD, ArrayView2, ArrayViewMut2, Axis, Ix2, Zip};
 
 use crate::gradients::GradSlots;
@@ -19,10 +18,67 @@ fn as2_mut<T>(a: &mut ArrayD<T>) -> ArrayViewMut2<'_, T> {
         .expect("2-D buffer")
 }
 
-/// `c = a·b` (fresh) or `c += a·b`.
+/// Products with at least this many multiply-adds use every rayon thread
+/// (`RAYON_NUM_THREADS`); smaller ones stay on the calling thread, where
+/// thread hand-off would cost more than it saves.
+const PARALLEL_MIN_MACS: usize = 1 << 21;
+
+/// `c = a·b` (fresh) or `c += a·b`, on the `gemm` crate's kernels, which pick
+/// AVX2 / AVX-512 at run time and take any strides, so transposed views cost
+/// no copy.
+///
+/// **Panics** naming both shapes if they do not fit `c`.
 fn gemm<T: Float>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>, c: &mut ArrayD<T>, fresh: bool) {
-    let beta = if fresh { T::zero() } else { T::one() };
-    general_mat_mul(T::one(), a, b, beta, &mut as2_mut(c));
+    let mut c = as2_mut(c);
+    let ((m, k), (k2, n)) = (a.dim(), b.dim());
+    assert!(
+        k == k2 && c.dim() == (m, n),
+        "matmul: cannot multiply shapes {:?} and {:?} into {:?}",
+        a.shape(),
+        b.shape(),
+        c.shape()
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if fresh {
+            c.fill(T::zero());
+        }
+        return;
+    }
+    let parallelism = if m * n * k >= PARALLEL_MIN_MACS {
+        gemm::Parallelism::Rayon(0)
+    } else {
+        gemm::Parallelism::None
+    };
+    let (cs, as_, bs) = (c.strides().to_vec(), a.strides(), b.strides());
+    // SAFETY: the three views are valid for their shapes and strides (ndarray
+    // guarantees it), `c` is borrowed mutably so it aliases neither input, and
+    // the sizes were checked above. `T` is f32 or f64, which gemm supports.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr(),
+            cs[1],
+            cs[0],
+            !fresh,
+            a.as_ptr(),
+            as_[1],
+            as_[0],
+            b.as_ptr(),
+            bs[1],
+            bs[0],
+            T::one(),
+            T::one(),
+            false,
+            false,
+            false,
+            parallelism,
+        );
+    }
 }
 
 impl<T: Float> Tape<T> {
@@ -88,8 +144,17 @@ impl<T: Float> Tape<T> {
         gemm(&xv, &wv.t(), &mut out, true);
         if let Some(b) = b {
             let bias = self.value(b);
-            for mut row in out.axis_iter_mut(Axis(0)) {
-                row += bias;
+            match (out.as_slice_mut(), bias.as_slice()) {
+                (Some(o), Some(bs)) if !bs.is_empty() => {
+                    for row in o.chunks_exact_mut(bs.len()) {
+                        row.iter_mut().zip(bs).for_each(|(o, &b)| *o += b);
+                    }
+                }
+                _ => {
+                    for mut row in out.axis_iter_mut(Axis(0)) {
+                        row += bias;
+                    }
+                }
             }
         }
         self.push_op(out, Op::Linear(x, w, b))
@@ -148,10 +213,20 @@ pub(crate) fn backward<T: Float>(
                 if fresh {
                     slot.fill(T::zero());
                 }
-                for row in gv.axis_iter(Axis(0)) {
-                    Zip::from(&mut *slot)
-                        .and(&row.into_dyn())
-                        .for_each(|s, &g| *s += g);
+                match (slot.as_slice_mut(), g.as_slice()) {
+                    (Some(s), Some(gs)) if !s.is_empty() => {
+                        let n = s.len();
+                        for row in gs.chunks_exact(n) {
+                            s.iter_mut().zip(row).for_each(|(s, &g)| *s += g);
+                        }
+                    }
+                    _ => {
+                        for row in gv.axis_iter(Axis(0)) {
+                            Zip::from(&mut *slot)
+                                .and(&row.into_dyn())
+                                .for_each(|s, &g| *s += g);
+                        }
+                    }
                 }
             }
         }

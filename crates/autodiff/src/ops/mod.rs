@@ -23,6 +23,17 @@ pub(crate) fn acc_map<T: Float>(
     f: impl Fn(T, T) -> T,
 ) {
     let (slot, fresh) = slots.slot(var, x.shape());
+    if let (Some(s), Some(g), Some(x)) = (slot.as_slice_mut(), g.as_slice(), x.as_slice()) {
+        // every array the tape makes is contiguous: plain loops vectorize and
+        // skip ndarray's per-call layout work
+        let it = s.iter_mut().zip(g).zip(x);
+        if fresh {
+            it.for_each(|((s, &g), &x)| *s = f(g, x));
+        } else {
+            it.for_each(|((s, &g), &x)| *s += f(g, x));
+        }
+        return;
+    }
     let z = Zip::from(slot).and(g).and(x);
     if fresh {
         z.for_each(|s, &g, &x| *s = f(g, x));

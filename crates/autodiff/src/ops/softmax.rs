@@ -163,18 +163,33 @@ impl<T: Float> Tape<T> {
         }
         let mut probs = self.pool.take(&shape);
         let mut total = T::zero();
-        let rows = probs.outer_iter_mut().zip(self.value(logits).outer_iter());
-        for ((mut p, x), &y) in rows.zip(labels) {
-            let x = x
-                .into_dimensionality::<ndarray::Ix1>()
-                .expect("row of 2-D logits");
-            let (m, s) = max_and_sum_exp(&x);
-            let ln_s = s.ln();
-            total -= (x[y] - m) - ln_s;
-            Zip::from(&mut p)
-                .and(&x.into_dyn())
-                .for_each(|p, &v| *p = ((v - m) - ln_s).exp());
+        let xv = self.value(logits);
+        if let (Some(ps), Some(xs), true) = (probs.as_slice_mut(), xv.as_slice(), classes > 0) {
+            let rows = ps.chunks_exact_mut(classes).zip(xs.chunks_exact(classes));
+            for ((p, x), &y) in rows.zip(labels) {
+                let (m, s) = max_and_sum_exp(&ArrayView1::from(x));
+                let ln_s = s.ln();
+                total -= (x[y] - m) - ln_s;
+                p.iter_mut()
+                    .zip(x)
+                    .for_each(|(p, &v)| *p = ((v - m) - ln_s).exp());
+            }
+        } else {
+            let rows = probs.outer_iter_mut().zip(xv.outer_iter());
+            for ((mut p, x), &y) in rows.zip(labels) {
+                let x = x
+                    .into_dimensionality::<ndarray::Ix1>()
+                    .expect("row of 2-D logits");
+                let (m, s) = max_and_sum_exp(&x);
+                let ln_s = s.ln();
+                total -= (x[y] - m) - ln_s;
+                Zip::from(&mut p)
+                    .and(&x.into_dyn())
+                    .for_each(|p, &v| *p = ((v - m) - ln_s).exp());
+            }
         }
+        let start = self.labels.len();
+        self.labels.extend_from_slice(labels);
         let mut out = self.pool.take(&[]);
         out[[]] = total / T::of(labels.len() as f64);
         self.push_op(
@@ -182,7 +197,7 @@ impl<T: Float> Tape<T> {
             Op::CrossEntropy {
                 logits,
                 probs,
-                labels: labels.to_vec(),
+                labels: start..self.labels.len(),
             },
         )
     }
@@ -230,10 +245,18 @@ pub(crate) fn backward<T: Float>(
             probs,
             labels,
         } => {
+            let labels = &tape.labels[labels.clone()];
             let batch = T::of(labels.len() as f64);
             let scale = g.iter().next().copied().unwrap_or_else(T::zero) / batch;
             let (slot, fresh) = slots.slot(*logits, probs.shape());
-            if fresh {
+            if let (Some(s), Some(ps)) = (slot.as_slice_mut(), probs.as_slice()) {
+                let it = s.iter_mut().zip(ps);
+                if fresh {
+                    it.for_each(|(d, &p)| *d = scale * p);
+                } else {
+                    it.for_each(|(d, &p)| *d += scale * p);
+                }
+            } else if fresh {
                 Zip::from(&mut *slot)
                     .and(probs)
                     .for_each(|d, &p| *d = scale * p);

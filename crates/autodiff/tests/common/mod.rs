@@ -13,15 +13,15 @@
 //! - `f64`: step `1e-5`, `rtol = 1e-6`, `floor = 1e-3`. The finite difference
 //!   has truncation error `h²·f'''/6 ≈ 2e-11·|f'''|` and rounding error
 //!   `≈ u·|f|/h ≈ 1e-11·|f|` (u = 2⁻⁵³): the step balances the two. The worst
-//!   case seen in these tests is about `5e-8`, a twentyfold margin, while a
-//!   wrong backward formula is off by O(1).
+//!   case in these tests is about `1e-7` (`x·cos(πx)` on its grid), a tenfold
+//!   margin, while a wrong backward formula is off by O(1).
 //! - `f32`: the same `f64` finite differences, `rtol = 1e-3`, `floor = 1e-1`.
 //!   The tape's gradient now carries `f32` rounding: about `u₃₂ = 6e-8` per
 //!   op, amplified by the magnitudes of the values it combines (cancellation
 //!   in `g - Σ g·s` of softmax, in `a - b` of broadcasting reductions, ...). For
 //!   the shallow objectives here (≲ 10 ops, values ≲ 100) that stays below
-//!   `~1e-5` relative; `1e-3` (2⁻¹⁰) leaves margin and still fails any wrong
-//!   formula. The floor `1e-1` makes gradients near 0 compare absolutely
+//!   `~1e-5` relative (the worst case seen is `5e-6`); `1e-3` (about 2⁻¹⁰)
+//!   leaves margin and still fails any wrong formula. The floor `1e-1` makes gradients near 0 compare absolutely
 //!   (error ≤ 1e-4), since their relative error in `f32` is unbounded.
 
 #![allow(dead_code)] // each test binary uses a different subset
@@ -83,7 +83,11 @@ pub fn tol_for<T: Float>() -> Tol {
 }
 
 /// Runs the gradient check of `f` on a `T` tape at `inputs` (rounded to `T`).
-pub fn report_in<T: Float, F: Objective>(f: &F, inputs: &[ArrayD<f64>], tol: Tol) -> GradCheckReport {
+pub fn report_in<T: Float, F: Objective>(
+    f: &F,
+    inputs: &[ArrayD<f64>],
+    tol: Tol,
+) -> GradCheckReport {
     let cast: Vec<ArrayD<T>> = inputs.iter().map(|a| a.mapv(T::of)).collect();
     let check = GradCheck {
         step: tol.step,
@@ -96,7 +100,6 @@ pub fn report_in<T: Float, F: Objective>(f: &F, inputs: &[ArrayD<f64>], tol: Tol
 pub fn check_in<T: Float, F: Objective>(name: &str, f: &F, inputs: &[ArrayD<f64>]) {
     let tol = tol_for::<T>();
     let report = report_in::<T, F>(f, inputs, tol);
-    eprintln!("CALIB {name} {} {:.3e}", T::NAME, report.worst_rel());
     // `<=` is false for NaN, so a NaN gradient fails
     assert!(
         report.worst_rel() <= tol.rtol,
@@ -148,7 +151,10 @@ pub fn assert_close(what: &str, got: &ArrayD<f64>, want: &ArrayD<f64>, rtol: f64
         } else {
             g == w || (g.is_nan() && w.is_nan())
         };
-        assert!(ok, "{what}: element {i} is {g}, expected {w}\n got {got}\nwant {want}");
+        assert!(
+            ok,
+            "{what}: element {i} is {g}, expected {w}\n got {got}\nwant {want}"
+        );
     }
 }
 

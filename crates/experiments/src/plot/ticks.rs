@@ -2,7 +2,8 @@
 
 /// A short label for a linear-axis value.
 pub(crate) fn linear(v: f64) -> String {
-    if v == 0.0 {
+    // tick positions are computed in floating point: -2.2e-16 means 0
+    if v.abs() < 1e-12 {
         return "0".into();
     }
     let a = v.abs();
@@ -20,7 +21,22 @@ pub(crate) fn log10(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("1e{}", v.round() as i64)
     } else {
-        linear(10f64.powf(v))
+        significant(10f64.powf(v), 3)
+    }
+}
+
+/// `x` rounded to `digits` significant digits, without trailing zeros.
+fn significant(x: f64, digits: i32) -> String {
+    let magnitude = x.abs().log10().floor() as i32;
+    if !(-3..5).contains(&magnitude) {
+        return format!("{:.*e}", (digits - 1).max(0) as usize, x);
+    }
+    let decimals = (digits - 1 - magnitude).max(0) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -51,6 +67,9 @@ mod tests {
         assert_eq!(linear(2.0), "2");
         assert_eq!(linear(1e-7), "1.0e-7");
         assert_eq!(log10(-3.0), "1e-3");
+        assert_eq!(log10(3.5), "3162");
+        assert_eq!(log10(-0.5), "0.316");
+        assert_eq!(linear(-2.2e-16), "0");
     }
 
     #[test]

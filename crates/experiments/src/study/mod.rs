@@ -15,6 +15,7 @@ pub use context::{Size, StudyContext};
 
 use crate::error::Result;
 use crate::report::Report;
+use crate::studies;
 
 /// A runnable study.
 pub trait Study {
@@ -39,7 +40,15 @@ pub trait Study {
 /// assert!(experiments::study::all().iter().all(|s| !s.title().is_empty()));
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
-    vec![]
+    vec![
+        Box::new(studies::random_search::RandomSearchStudy),
+        Box::new(studies::conditioning::Conditioning),
+        Box::new(studies::landscape::Landscape),
+        Box::new(studies::precision::Precision),
+        Box::new(studies::analytic_vs_numeric::AnalyticVsNumeric),
+        Box::new(studies::standardization::Standardization),
+        Box::new(studies::constraints_and_stopping::ConstraintsAndStopping),
+    ]
 }
 
 /// The study called `name`.
