@@ -38,7 +38,7 @@ pub struct ModelArgs {
     /// sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, adadelta, adamax, nadam, radam [default: sgd]
     #[arg(long)]
     optimizer: Option<OptimizerChoice>,
-    /// Learning rate [default: 0.1]
+    /// Learning rate [default: 0.1 for sgd, 0.01 for momentum, nesterov, adagrad, rmsprop, else PyTorch's]
     #[arg(long, allow_negative_numbers = true)]
     lr: Option<f64>,
     /// Momentum (sgd, momentum, nesterov, rmsprop) [default: 0.9 for momentum and nesterov]
@@ -145,7 +145,7 @@ impl ModelArgs {
         set(&mut c.norm, self.norm);
         set(&mut c.dropout, self.dropout);
         set(&mut c.optimizer, self.optimizer);
-        set(&mut c.lr, self.lr);
+        c.lr = self.lr.unwrap_or_else(|| c.optimizer.default_lr());
         c.momentum = self.momentum.or(c.momentum);
         c.weight_decay = self.weight_decay.or(c.weight_decay);
         set(&mut c.batch, self.batch);

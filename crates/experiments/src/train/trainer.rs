@@ -351,7 +351,8 @@ impl<'d, T: Scalar> Trainer<'d, T> {
         }
         if let Some(report) = out.layers {
             let lr = self.optimizer.lr();
-            for (kind, message, advice) in layers::flags(&report, lr) {
+            let initial = self.optimizer.groups().first().map_or(lr, |g| g.initial_lr);
+            for (kind, message, advice) in layers::flags(&report, lr, lr < 0.1 * initial) {
                 let w = Warning {
                     kind,
                     epoch,

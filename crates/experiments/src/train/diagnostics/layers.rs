@@ -93,9 +93,10 @@ pub(crate) type Flag = (WarningKind, String, String);
 /// activations       std < 1e-3 (vanishing) or std or |mean| > 1e3 (exploding)
 /// gradients         a weight's ‖∇‖ < 1e-7·‖W‖, or input-layer ‖∇‖ < 1e-3 × output-layer ‖∇‖
 ///                   (vanishing); any ‖∇‖ > 1e3 (exploding)
-/// updates           ‖ΔW‖/‖W‖ < 1e-5 (too small) or > 1e-1 (too large)
+/// updates           ‖ΔW‖/‖W‖ < 1e-5 (too small; not while a schedule has annealed the
+///                   rate below a tenth of its start) or > 1e-1 (too large)
 /// ```
-pub(crate) fn flags(report: &LayerReport, lr: f64) -> Vec<Flag> {
+pub(crate) fn flags(report: &LayerReport, lr: f64, annealed: bool) -> Vec<Flag> {
     let mut out: Vec<Flag> = Vec::new();
     let init_advice =
         "use --init kaiming-uniform (ReLU) or xavier-uniform (tanh), or add --norm batch";
@@ -156,7 +157,7 @@ pub(crate) fn flags(report: &LayerReport, lr: f64) -> Vec<Flag> {
             ));
         }
         let vanishing = p.norm > 0.0 && p.grad_norm < 1e-7 * p.norm;
-        if p.update_ratio < SMALL_UPDATE && !vanishing {
+        if p.update_ratio < SMALL_UPDATE && !vanishing && !annealed {
             out.push((
                 WarningKind::SmallUpdates,
                 format!(
@@ -234,12 +235,18 @@ mod tests {
 
     #[test]
     fn healthy_layers_raise_no_flag() {
-        assert!(flags(&report(0.5, 0.1, 0.1, 1e-3), 0.1).is_empty());
+        assert!(flags(&report(0.5, 0.1, 0.1, 1e-3), 0.1, false).is_empty());
+        assert!(flags(&report(0.5, 0.1, 0.1, 1e-7), 1e-4, true).is_empty());
     }
 
     #[test]
     fn each_problem_is_flagged() {
-        let kinds = |r: &LayerReport| flags(r, 0.1).into_iter().map(|f| f.0).collect::<Vec<_>>();
+        let kinds = |r: &LayerReport| {
+            flags(r, 0.1, false)
+                .into_iter()
+                .map(|f| f.0)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(kinds(&report(0.5, 0.8, 0.1, 1e-3)), [WarningKind::DeadRelu]);
         assert_eq!(
             kinds(&report(1e-5, 0.1, 0.1, 1e-3)),
