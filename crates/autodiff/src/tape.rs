@@ -82,12 +82,12 @@ fn next_epoch() -> u32 {
 pub struct Tape<T: Float> {
     pub(crate) nodes: Vec<Node<T>>,
     pub(crate) pool: Pool<T>,
-    /// Addresses of the buffers handed out by [`Tape::buffer`] since the last
-    /// clear: when one comes back through `leaf`/`constant` it is pooled again.
-    lent: Vec<usize>,
     /// Class labels of every `cross_entropy` on the tape, back to back (kept
     /// across `clear`, so recording labels does not allocate).
     pub(crate) labels: Vec<usize>,
+    /// Addresses of the buffers handed out by [`Tape::buffer`] since the last
+    /// clear: when one comes back through `leaf`/`constant` it is pooled again.
+    lent: Vec<usize>,
     epoch: u32,
 }
 
@@ -103,8 +103,8 @@ impl<T: Float> Tape<T> {
         Tape {
             nodes: Vec::new(),
             pool: Pool::default(),
-            lent: Vec::new(),
             labels: Vec::new(),
+            lent: Vec::new(),
             epoch: next_epoch(),
         }
     }
@@ -134,8 +134,8 @@ impl<T: Float> Tape<T> {
                 self.pool.give(probs);
             }
         }
-        self.lent.clear();
         self.labels.clear();
+        self.lent.clear();
         self.epoch = next_epoch();
     }
 

@@ -7,6 +7,7 @@
 //! - [`train`]: the training loop, its diagnostics, checkpoints and the
 //!   learning-rate range test.
 
+pub mod bench;
 mod error;
 pub mod plot;
 pub mod report;

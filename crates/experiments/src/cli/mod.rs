@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. Errors are one line and exit code 2.
 
+mod bench;
 mod progress;
 mod studies;
 mod train;
@@ -28,6 +29,9 @@ enum Command {
     Train(Box<train::TrainArgs>),
     /// The learning-rate range test: sweep the lr exponentially, plot loss against it, suggest one.
     LrFind(Box<train::LrFindArgs>),
+    /// Run one benchmark workload and print its JSON line (used by `cargo xtask bench`).
+    #[command(hide = true)]
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the arguments and runs the command.
@@ -49,6 +53,7 @@ pub fn main() -> ExitCode {
         Command::Study(args) => studies::study(&args),
         Command::Train(args) => train::train(&args),
         Command::LrFind(args) => train::lr_find(&args),
+        Command::Bench(args) => bench::bench(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,10 +1,18 @@
 //! The lecture's studies, one module each (registered in [`crate::study::all`]).
 
+pub mod adaptive;
 pub mod analytic_vs_numeric;
+pub mod case_study;
 pub mod conditioning;
 pub mod constraints_and_stopping;
 pub mod fit;
+pub mod initialization;
 pub mod landscape;
+pub mod learning_rate;
+pub mod minibatch;
+pub mod normalization;
+pub mod overparameterization;
 pub mod precision;
 pub mod random_search;
 pub mod standardization;
+pub(crate) mod subsets;

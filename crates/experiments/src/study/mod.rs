@@ -41,8 +41,15 @@ pub trait Study {
 /// ```
 pub fn all() -> Vec<Box<dyn Study>> {
     vec![
+        Box::new(studies::case_study::CaseStudy),
         Box::new(studies::random_search::RandomSearchStudy),
         Box::new(studies::conditioning::Conditioning),
+        Box::new(studies::overparameterization::Overparameterization),
+        Box::new(studies::minibatch::Minibatch),
+        Box::new(studies::learning_rate::LearningRate),
+        Box::new(studies::adaptive::Adaptive),
+        Box::new(studies::initialization::Initialization),
+        Box::new(studies::normalization::Normalization),
         Box::new(studies::landscape::Landscape),
         Box::new(studies::precision::Precision),
         Box::new(studies::analytic_vs_numeric::AnalyticVsNumeric),
