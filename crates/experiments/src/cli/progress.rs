@@ -82,7 +82,7 @@ impl Observer for Progress {
             r.eval_seconds
         );
         if let Some(stop) = r.stop.as_ref().filter(|s| s.is_divergence()) {
-            eprintln!("stopped: {}", stop.message);
+            eprintln!("diverged: {}", stop.message);
         }
     }
 

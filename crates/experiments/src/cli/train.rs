@@ -38,7 +38,7 @@ pub struct ModelArgs {
     /// sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, adadelta, adamax, nadam, radam [default: sgd]
     #[arg(long)]
     optimizer: Option<OptimizerChoice>,
-    /// Learning rate [default: 0.1]
+    /// Learning rate [default: 0.1 for sgd, 0.01 for momentum, nesterov, adagrad, rmsprop, else PyTorch's]
     #[arg(long, allow_negative_numbers = true)]
     lr: Option<f64>,
     /// Momentum (sgd, momentum, nesterov, rmsprop) [default: 0.9 for momentum and nesterov]
@@ -48,16 +48,16 @@ pub struct ModelArgs {
     #[arg(long, allow_negative_numbers = true)]
     weight_decay: Option<f64>,
     /// Minibatch size [default: 128]
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     batch: Option<usize>,
     /// Seed of initialization, shuffling, dropout and the validation split [default: 0]
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     seed: Option<u64>,
     /// f32 or f64 [default: f32]
     #[arg(long)]
     dtype: Option<DtypeChoice>,
     /// Train on only the first N training examples (quick runs)
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     subset: Option<usize>,
 }
 
@@ -66,22 +66,22 @@ pub struct TrainArgs {
     #[command(flatten)]
     model: ModelArgs,
     /// Number of epochs [default: 10]
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     epochs: Option<usize>,
     /// constant, step, cosine, exponential, one-cycle, plateau [default: constant]
     #[arg(long)]
     schedule: Option<ScheduleChoice>,
     /// Epochs between decays of the step schedule [default: epochs / 3]
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     step_size: Option<usize>,
     /// Decay factor of step / exponential / plateau [default: 0.1, 0.9, 0.1]
     #[arg(long, allow_negative_numbers = true)]
     gamma: Option<f64>,
     /// Epochs without improvement before plateau reduces [default: 2]
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     patience: Option<usize>,
     /// Hold out N training examples to evaluate on each epoch [default: 0 = test set]
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     validation: Option<usize>,
     /// Clip the global gradient norm
     #[arg(long, allow_negative_numbers = true)]
@@ -99,7 +99,7 @@ pub struct TrainArgs {
     #[arg(long, allow_negative_numbers = true)]
     time_limit: Option<f64>,
     /// Checkpoint every N epochs, 0 for never [default: 1]
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     checkpoint_every: Option<usize>,
     /// Run directory [default: runs/<dataset>-<model>-<optimizer>-lr<lr>-s<seed>]
     #[arg(long)]
@@ -126,7 +126,7 @@ pub struct LrFindArgs {
     #[arg(long, allow_negative_numbers = true)]
     end_lr: Option<f64>,
     /// Steps (minibatches) of the sweep [default: 200]
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     steps: Option<usize>,
     /// Where to write lr_find.csv/.json/.png/.svg [default: runs/lr-find-<dataset>-<model>-<optimizer>-s<seed>]
     #[arg(long)]
@@ -145,7 +145,7 @@ impl ModelArgs {
         set(&mut c.norm, self.norm);
         set(&mut c.dropout, self.dropout);
         set(&mut c.optimizer, self.optimizer);
-        set(&mut c.lr, self.lr);
+        c.lr = self.lr.unwrap_or_else(|| c.optimizer.default_lr());
         c.momentum = self.momentum.or(c.momentum);
         c.weight_decay = self.weight_decay.or(c.weight_decay);
         set(&mut c.batch, self.batch);

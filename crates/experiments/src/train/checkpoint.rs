@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ExperimentsError, Result};
 use crate::train::config::TrainConfig;
 use crate::train::diagnostics::LossMonitor;
-use crate::train::record::{EpochRecord, Warning};
+use crate::train::record::{EpochRecord, StopKind, Warning};
 use crate::train::scalar::Scalar;
 use crate::train::schedule::LrSchedule;
 use crate::train::trainer::{Trainer, stopping_criteria};
@@ -230,6 +230,13 @@ impl<'d, T: Scalar> Trainer<'d, T> {
         }
         if let Some(e) = epochs {
             state.config.epochs = e;
+            // a run extended past its end was not "completed" after all
+            if let Some(last) = state.records.last_mut() {
+                let completed = last.stop.as_ref().map(|s| s.kind) == Some(StopKind::Completed);
+                if completed && e > last.epoch {
+                    last.stop = None;
+                }
+            }
         }
         let mut trainer = Trainer::new(&state.config, splits)?;
         nn::load_checkpoint(&mut *trainer.model, dir.join(MODEL))?;

@@ -18,7 +18,7 @@ use crate::train::seeds::{self, Stream};
 use crate::train::trainer::Trainer;
 
 /// The sweep's settings. `Default`: 1e-7 to 10 over 200 steps, smoothing
-/// 0.98, stop when the smoothed loss exceeds 4× its best.
+/// 0.9 (about ten minibatches), stop when the smoothed loss exceeds 4× its best.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LrFindConfig {
     /// First learning rate.
@@ -39,7 +39,7 @@ impl Default for LrFindConfig {
             start_lr: 1e-7,
             end_lr: 10.0,
             steps: 200,
-            smoothing: 0.98,
+            smoothing: 0.9,
             stop_factor: 4.0,
         }
     }
@@ -232,20 +232,25 @@ pub fn write_lr_find(dir: &Path, finding: &LrFinding) -> Result<Vec<PathBuf>> {
             })
             .map_or(Vec::new(), |p| vec![(lr, p.smoothed)])
     };
+    // the blow-up at the end would flatten everything else: show losses up
+    // to 1.5× the starting loss
+    let cap = 1.5
+        * finding
+            .points
+            .first()
+            .map_or(f64::INFINITY, |p| p.loss.max(p.smoothed));
+    let shown = |f: fn(&LrPoint) -> f64| -> Vec<(f64, f64)> {
+        let points = finding.points.iter().map(|p| (p.lr, f(p)));
+        points.filter(|&(_, y)| y <= cap).collect()
+    };
     let chart = LineChart::new(
-        "Learning-rate range test",
+        format!("Learning-rate range test (losses above {cap:.2} not shown)"),
         "learning rate",
         "minibatch loss",
     )
     .x_scale(Scale::Log)
-    .with(Series::points(
-        "loss",
-        finding.points.iter().map(|p| (p.lr, p.loss)).collect(),
-    ))
-    .with(Series::line(
-        "smoothed",
-        finding.points.iter().map(|p| (p.lr, p.smoothed)).collect(),
-    ))
+    .with(Series::line("loss", shown(|p| p.loss)))
+    .with(Series::line("smoothed", shown(|p| p.smoothed)))
     .with(Series::points(
         format!("suggested {:.2e} (min / 10)", finding.suggested_lr),
         at(finding.suggested_lr),

@@ -29,6 +29,7 @@ mod batch;
 mod checkpoint;
 mod config;
 pub mod diagnostics;
+mod epoch;
 mod eval;
 mod lr_find;
 mod metrics;

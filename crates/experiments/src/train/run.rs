@@ -31,12 +31,23 @@ pub fn train(
     dir: Option<&Path>,
     observer: Box<dyn Observer>,
 ) -> Result<RunSummary> {
-    config.validate()?;
-    let writer = dir.map(|d| RunWriter::create(d, config)).transpose()?;
     match config.dtype {
-        DtypeChoice::F32 => drive(Trainer::<f32>::new(config, splits)?, writer, observer),
-        DtypeChoice::F64 => drive(Trainer::<f64>::new(config, splits)?, writer, observer),
+        DtypeChoice::F32 => start(Trainer::<f32>::new(config, splits)?, dir, observer),
+        DtypeChoice::F64 => start(Trainer::<f64>::new(config, splits)?, dir, observer),
     }
+}
+
+/// Creates the run directory once the trainer exists (so an invalid setting
+/// leaves no directory behind), then runs.
+fn start<T: Scalar>(
+    trainer: Trainer<'_, T>,
+    dir: Option<&Path>,
+    observer: Box<dyn Observer>,
+) -> Result<RunSummary> {
+    let writer = dir
+        .map(|d| RunWriter::create(d, trainer.config()))
+        .transpose()?;
+    drive(trainer, writer, observer)
 }
 
 /// Continues the run in `dir` from its checkpoint (to `epochs` in total if

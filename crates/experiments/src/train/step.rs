@@ -2,7 +2,7 @@
 //! (accumulated over chunks).
 
 use ndarray::{ArrayD, ArrayViewD, Ix2, IxDyn};
-use nn::Mode;
+use nn::{Mode, ParamGrad};
 use optim::{NonFinite, NormType, ParamMut};
 
 use crate::error::Result;
@@ -58,6 +58,28 @@ fn global_norm<'a, T: Scalar>(grads: impl Iterator<Item = ArrayViewD<'a, T>>) ->
         })
         .sum::<f64>()
         .sqrt()
+}
+
+/// Norms of every parameter and its gradient, keeping a copy of the values
+/// in `before` to measure the update against.
+fn param_stats<T: Scalar>(
+    pairs: &[ParamGrad<'_, T>],
+    before: &mut Vec<ArrayD<T>>,
+) -> Vec<ParamStats> {
+    ensure_len(before, pairs.len());
+    pairs
+        .iter()
+        .zip(before.iter_mut())
+        .map(|(p, before)| {
+            copy_into(before, &p.value.view());
+            ParamStats {
+                name: p.name.to_string(),
+                norm: l2(&p.value.view()),
+                grad_norm: p.grad.as_ref().map_or(0.0, l2),
+                update_ratio: f64::NAN,
+            }
+        })
+        .collect()
 }
 
 /// Makes `buf` hold `len` arrays (shapes fixed on first use).
@@ -147,24 +169,7 @@ impl<T: Scalar> Trainer<'_, T> {
         let clip = config.clip_grad_norm;
         let mut norm = (want_norm || clip.is_some() || diagnose)
             .then(|| global_norm(pairs.iter().filter_map(|p| p.grad.clone())));
-        let mut stats = None;
-        if diagnose {
-            ensure_len(before_buf, pairs.len());
-            let s = pairs
-                .iter()
-                .zip(before_buf.iter_mut())
-                .map(|(p, before)| {
-                    copy_into(before, &p.value.view());
-                    ParamStats {
-                        name: p.name.to_string(),
-                        norm: l2(&p.value.view()),
-                        grad_norm: p.grad.as_ref().map_or(0.0, l2),
-                        update_ratio: f64::NAN,
-                    }
-                })
-                .collect::<Vec<_>>();
-            stats = Some(s);
-        }
+        let mut stats = diagnose.then(|| param_stats(&pairs, before_buf));
         if let Some(max_norm) = clip {
             ensure_len(clip_buf, pairs.len());
             for (p, c) in pairs.iter().zip(clip_buf.iter_mut()) {

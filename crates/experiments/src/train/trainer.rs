@@ -1,25 +1,18 @@
 //! The trainer: owns a model, an optimizer, a schedule, the tape and every
 //! reused buffer, and runs epochs of minibatches.
 
-use std::time::Instant;
-
 use autodiff::{Gradients, Tape};
 use data::{Granularity, Holdout, Scaling, Splits, Standardizer};
 use ndarray::ArrayD;
-use optim::{
-    Criterion, Goal, MetricThreshold, Observation, Optimizer, StopReason, SystemClock, TimeBudget,
-};
-use rand::seq::SliceRandom;
+use optim::{Criterion, Goal, MetricThreshold, Optimizer, SystemClock, TimeBudget};
 
 use crate::error::Result;
 use crate::train::batch::BatchEncoder;
 use crate::train::config::{ConfigError, TrainConfig, apply_init};
-use crate::train::diagnostics::{LossMonitor, Signal};
+use crate::train::diagnostics::LossMonitor;
 use crate::train::network::Network;
 use crate::train::observer::{Observer, Silent};
-use crate::train::record::{
-    EpochRecord, EpochTrain, EvalSplit, LayerReport, Stop, StopKind, Warning, WarningKind,
-};
+use crate::train::record::{EpochRecord, EvalSplit, Stop, Warning, WarningKind};
 use crate::train::scalar::Scalar;
 use crate::train::schedule::LrSchedule;
 use crate::train::seeds::{self, Stream};
@@ -274,177 +267,6 @@ impl<'d, T: Scalar> Trainer<'d, T> {
         }
         Ok(())
     }
-
-    /// Trains one epoch (no evaluation): what the benchmark times.
-    ///
-    /// **Errors**: an optimizer or data error (not divergence, which is
-    /// reported in [`EpochTrain::stop`]).
-    pub fn train_epoch(&mut self) -> Result<EpochTrain> {
-        let epoch = self.epoch + 1;
-        let start = Instant::now();
-        let seed = self.config.seed;
-        self.model
-            .reseed(seeds::derive(seed, Stream::Dropout, epoch as u64));
-        let mut order = std::mem::take(&mut self.order);
-        order.clear();
-        order.extend_from_slice(&self.train_idx);
-        order.shuffle(&mut seeds::rng(seed, Stream::Shuffle, epoch as u64));
-        let batch = self.config.batch;
-        let steps = order.len().div_ceil(batch);
-        self.observer
-            .epoch_started(epoch, self.config.epochs, steps);
-        let mut warnings = std::mem::take(&mut self.pending);
-        let (mut loss_sum, mut correct, mut norms, mut max_norm, mut sampled) =
-            (0.0, 0, 0.0, 0.0f64, 0);
-        let (mut layers, mut stop) = (None, None);
-        let first_step = self.step;
-        for (i, idx) in order.chunks(batch).enumerate() {
-            self.apply_lr()?;
-            let want_norm = self.step.is_multiple_of(GRAD_NORM_EVERY);
-            let out = self.train_step(idx, want_norm, i == steps / 2)?;
-            if let Some(Signal::Diverged { kind, message }) = out.diverged {
-                stop = Some(Stop {
-                    kind,
-                    message: format!("{message} at step {}", self.step + 1),
-                    step: self.step,
-                });
-                break;
-            }
-            loss_sum += out.loss * idx.len() as f64;
-            correct += out.correct;
-            if let Some(n) = out.grad_norm {
-                norms += n;
-                max_norm = max_norm.max(n);
-                sampled += 1;
-            }
-            if let Some(report) = out.layers {
-                self.flag_layers(&report, epoch, &mut warnings);
-                layers = Some(report);
-            }
-            let lr = self.optimizer.lr();
-            if let Some(Signal::Warn {
-                kind,
-                message,
-                advice,
-            }) = self.monitor.record(out.loss, lr)
-            {
-                self.raise(
-                    &mut warnings,
-                    Warning {
-                        kind,
-                        epoch,
-                        step: self.step,
-                        message,
-                        advice,
-                    },
-                );
-            }
-            self.observer.step_done(i + 1, out.loss);
-        }
-        self.order = order;
-        self.observer.training_done();
-        let examples = self.train_idx.len() as f64;
-        Ok(EpochTrain {
-            epoch,
-            steps: self.step - first_step,
-            loss: if stop.is_some() {
-                f64::NAN
-            } else {
-                loss_sum / examples
-            },
-            accuracy: correct as f64 / examples,
-            lr: self.optimizer.lr(),
-            grad_norm: if sampled > 0 {
-                norms / sampled as f64
-            } else {
-                f64::NAN
-            },
-            max_grad_norm: if sampled > 0 { max_norm } else { f64::NAN },
-            seconds: start.elapsed().as_secs_f64(),
-            layers,
-            warnings,
-            stop,
-        })
-    }
-
-    /// Adds `warning` unless one of its kind was already raised this epoch.
-    fn raise(&mut self, warnings: &mut Vec<Warning>, warning: Warning) {
-        if warnings
-            .iter()
-            .any(|w| w.kind == warning.kind && w.epoch == warning.epoch)
-        {
-            return;
-        }
-        self.observer.warning(&warning);
-        warnings.push(warning);
-    }
-
-    fn flag_layers(&mut self, report: &LayerReport, epoch: usize, warnings: &mut Vec<Warning>) {
-        let lr = self.optimizer.lr();
-        for (kind, message, advice) in crate::train::diagnostics::layers::flags(report, lr) {
-            let w = Warning {
-                kind,
-                epoch,
-                step: report.step,
-                message,
-                advice,
-            };
-            self.raise(warnings, w);
-        }
-    }
-
-    /// Trains one epoch, then evaluates (on the validation split if examples
-    /// are held out, else on the test set), steps reduce-on-plateau and the
-    /// stopping criteria, and records the epoch.
-    ///
-    /// **Errors**: as [`train_epoch`](Trainer::train_epoch) and
-    /// [`evaluate`](Trainer::evaluate).
-    pub fn run_epoch(&mut self) -> Result<EpochRecord> {
-        let train = self.train_epoch()?;
-        let split = self.eval_split();
-        let epoch = train.epoch;
-        let mut stop = train.stop.clone();
-        let (mut eval, mut eval_seconds) = (None, 0.0);
-        if stop.is_none() {
-            self.epoch = epoch;
-            let start = Instant::now();
-            let e = self.evaluate(split)?;
-            eval_seconds = start.elapsed().as_secs_f64();
-            eval = Some(e);
-            if let LrSchedule::Plateau(p) = &mut self.schedule {
-                p.step(e.loss, &mut self.plateau_lrs)?;
-            }
-            let observation = Observation::new(epoch as u64, e.loss).with_metric(e.accuracy);
-            for c in &mut self.stopping {
-                if let Some(reason) = c.check(&observation) {
-                    stop.get_or_insert(Stop {
-                        kind: stop_kind(&reason),
-                        message: reason.to_string(),
-                        step: self.step,
-                    });
-                }
-            }
-            if stop.is_none() && epoch >= self.config.epochs {
-                stop = Some(Stop {
-                    kind: StopKind::Completed,
-                    message: format!("all {} epochs ran", self.config.epochs),
-                    step: self.step,
-                });
-            }
-        }
-        let record = EpochRecord {
-            epoch,
-            total_steps: self.step,
-            train,
-            eval_split: split,
-            eval,
-            eval_seconds,
-            stop,
-        };
-        self.observer.epoch_done(&record);
-        self.records.push(record.clone());
-        Ok(record)
-    }
 }
 
 /// The training and validation indices (sorted), after the hold-out and subset.
@@ -491,16 +313,6 @@ pub(crate) fn stopping_criteria(config: &TrainConfig) -> Vec<Box<dyn Criterion +
         )));
     }
     out
-}
-
-fn stop_kind(reason: &StopReason) -> StopKind {
-    match reason {
-        StopReason::MetricReached { .. } => StopKind::TargetReached,
-        StopReason::TimeBudget { .. } => StopKind::TimeLimit,
-        StopReason::NonFiniteLoss { .. } => StopKind::NonFiniteLoss,
-        StopReason::Diverged { .. } => StopKind::Diverged,
-        _ => StopKind::Criterion,
-    }
 }
 
 /// A rollback warning.

@@ -39,6 +39,26 @@ choice! {
 }
 
 impl OptimizerChoice {
+    /// The learning rate used when none is given: 0.1 for plain SGD (the
+    /// lecture's setting), 0.01 with momentum (an effective step of 0.1 at
+    /// μ = 0.9), and PyTorch's default for the adaptive methods.
+    ///
+    /// ```
+    /// use experiments::train::OptimizerChoice;
+    /// assert_eq!(OptimizerChoice::Sgd.default_lr(), 0.1);
+    /// assert_eq!(OptimizerChoice::Adam.default_lr(), 1e-3);
+    /// ```
+    pub fn default_lr(self) -> f64 {
+        match self {
+            OptimizerChoice::Sgd => 0.1,
+            OptimizerChoice::Momentum | OptimizerChoice::Nesterov => 0.01,
+            OptimizerChoice::Adagrad | OptimizerChoice::Rmsprop => 0.01,
+            OptimizerChoice::Adam | OptimizerChoice::Adamw | OptimizerChoice::Radam => 1e-3,
+            OptimizerChoice::Adamax | OptimizerChoice::Nadam => 2e-3,
+            OptimizerChoice::Adadelta => 1.0,
+        }
+    }
+
     /// Whether `--momentum` means something for this optimizer.
     ///
     /// ```

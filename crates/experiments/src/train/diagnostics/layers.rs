@@ -72,6 +72,17 @@ pub(crate) fn l2_diff<T: Scalar>(a: &ArrayViewD<'_, T>, b: &ArrayViewD<'_, T>) -
         .sqrt()
 }
 
+/// Advice for a loss that does not move while most ReLUs are dead: the
+/// learning rate was too high, not too low.
+pub(crate) fn dead_stagnation_advice(dead: f64, lr: f64) -> String {
+    format!(
+        "{:.0}% of the ReLUs in a layer are dead, so the loss cannot move: the learning rate was \
+         likely too high; restart with --lr {:.3e}, --init kaiming-uniform or --activation leaky-relu",
+        dead * 100.0,
+        lr / 10.0
+    )
+}
+
 /// A flag raised by [`flags`]: kind, what was seen, what to try.
 pub(crate) type Flag = (WarningKind, String, String);
 
@@ -82,9 +93,10 @@ pub(crate) type Flag = (WarningKind, String, String);
 /// activations       std < 1e-3 (vanishing) or std or |mean| > 1e3 (exploding)
 /// gradients         a weight's ‖∇‖ < 1e-7·‖W‖, or input-layer ‖∇‖ < 1e-3 × output-layer ‖∇‖
 ///                   (vanishing); any ‖∇‖ > 1e3 (exploding)
-/// updates           ‖ΔW‖/‖W‖ < 1e-5 (too small) or > 1e-1 (too large)
+/// updates           ‖ΔW‖/‖W‖ < 1e-5 (too small; not while a schedule has annealed the
+///                   rate below a tenth of its start) or > 1e-1 (too large)
 /// ```
-pub(crate) fn flags(report: &LayerReport, lr: f64) -> Vec<Flag> {
+pub(crate) fn flags(report: &LayerReport, lr: f64, annealed: bool) -> Vec<Flag> {
     let mut out: Vec<Flag> = Vec::new();
     let init_advice =
         "use --init kaiming-uniform (ReLU) or xavier-uniform (tanh), or add --norm batch";
@@ -127,6 +139,7 @@ pub(crate) fn flags(report: &LayerReport, lr: f64) -> Vec<Flag> {
         .collect();
     for p in &weights {
         if p.norm > 0.0 && p.grad_norm < 1e-7 * p.norm {
+            // (then tiny updates are the gradient's fault, not the learning rate's)
             out.push((
                 WarningKind::VanishingGradients,
                 format!("the gradient of {} is {:.2e} for a weight norm of {:.2e}", p.name, p.grad_norm, p.norm),
@@ -143,7 +156,8 @@ pub(crate) fn flags(report: &LayerReport, lr: f64) -> Vec<Flag> {
                 ),
             ));
         }
-        if p.update_ratio < SMALL_UPDATE {
+        let vanishing = p.norm > 0.0 && p.grad_norm < 1e-7 * p.norm;
+        if p.update_ratio < SMALL_UPDATE && !vanishing && !annealed {
             out.push((
                 WarningKind::SmallUpdates,
                 format!(
@@ -221,12 +235,18 @@ mod tests {
 
     #[test]
     fn healthy_layers_raise_no_flag() {
-        assert!(flags(&report(0.5, 0.1, 0.1, 1e-3), 0.1).is_empty());
+        assert!(flags(&report(0.5, 0.1, 0.1, 1e-3), 0.1, false).is_empty());
+        assert!(flags(&report(0.5, 0.1, 0.1, 1e-7), 1e-4, true).is_empty());
     }
 
     #[test]
     fn each_problem_is_flagged() {
-        let kinds = |r: &LayerReport| flags(r, 0.1).into_iter().map(|f| f.0).collect::<Vec<_>>();
+        let kinds = |r: &LayerReport| {
+            flags(r, 0.1, false)
+                .into_iter()
+                .map(|f| f.0)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(kinds(&report(0.5, 0.8, 0.1, 1e-3)), [WarningKind::DeadRelu]);
         assert_eq!(
             kinds(&report(1e-5, 0.1, 0.1, 1e-3)),
