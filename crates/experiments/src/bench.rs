@@ -308,3 +308,51 @@ mod tests {
         assert!(median(&[]).is_nan());
     }
 }
+
+/// A chart of the median time per workload for each runner (optilab and the
+/// peers), from result lines such as `cargo xtask bench --out FILE` writes:
+/// x is the workload (1 = W1, 2 = W2, 3 = W3), y the median seconds per unit
+/// on a log scale.
+///
+/// ```
+/// let lines = vec![
+///     serde_json::json!({"peer": "optilab", "workload": "W1", "median_s": 0.04}),
+///     serde_json::json!({"peer": "torch-eager", "workload": "W1", "median_s": 0.27}),
+/// ];
+/// let chart = experiments::bench::chart(&lines);
+/// assert_eq!(chart.series.len(), 2);
+/// ```
+pub fn chart(lines: &[Value]) -> crate::plot::LineChart {
+    use crate::plot::{LineChart, Scale, Series, SeriesStyle};
+    let mut runners: Vec<String> = Vec::new();
+    for l in lines {
+        if let Some(p) = l["peer"].as_str() {
+            if !runners.iter().any(|r| r == p) {
+                runners.push(p.to_string());
+            }
+        }
+    }
+    let mut chart = LineChart::new(
+        "Median seconds per unit (W1, W2: epoch; W3: full-batch step)",
+        "workload (1 = W1, 2 = W2, 3 = W3)",
+        "seconds",
+    )
+    .y_scale(Scale::Log);
+    for runner in runners {
+        let points: Vec<(f64, f64)> = lines
+            .iter()
+            .filter(|l| l["peer"].as_str() == Some(runner.as_str()))
+            .filter_map(|l| {
+                let x = match l["workload"].as_str()? {
+                    "W1" => 1.0,
+                    "W2" => 2.0,
+                    "W3" => 3.0,
+                    _ => return None,
+                };
+                Some((x, l["median_s"].as_f64()?))
+            })
+            .collect();
+        chart = chart.with(Series::line(runner, points).style(SeriesStyle::LinePoints));
+    }
+    chart
+}

@@ -21,6 +21,29 @@ pub struct BenchArgs {
     data_dir: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct BenchPlotArgs {
+    /// JSON lines written by `cargo xtask bench --out FILE`.
+    #[arg(long)]
+    input: PathBuf,
+    /// Output file stem (`.png` and `.svg` are added).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn bench_plot(args: &BenchPlotArgs) -> Result<(), String> {
+    let text = std::fs::read_to_string(&args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    let mut lines = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{} line {}: {e}", args.input.display(), i + 1))?;
+        lines.push(value);
+    }
+    let [png, svg] = experiments::plot::save(&experiments::bench::chart(&lines), &args.out).map_err(|e| e.to_string())?;
+    eprintln!("wrote {} and {}", png.display(), svg.display());
+    Ok(())
+}
+
 pub fn bench(args: &BenchArgs) -> Result<(), String> {
     let workload = Workload::parse(&args.workload).map_err(|e| e.to_string())?;
     let start = Instant::now();

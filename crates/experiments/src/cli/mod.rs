@@ -32,6 +32,9 @@ enum Command {
     /// Run one benchmark workload and print its JSON line (used by `cargo xtask bench`).
     #[command(hide = true)]
     Bench(bench::BenchArgs),
+    /// Plot result lines of `cargo xtask bench --out FILE` as PNG and SVG.
+    #[command(hide = true)]
+    BenchPlot(bench::BenchPlotArgs),
 }
 
 /// Parses the arguments and runs the command.
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Train(args) => train::train(&args),
         Command::LrFind(args) => train::lr_find(&args),
         Command::Bench(args) => bench::bench(&args),
+        Command::BenchPlot(args) => bench::bench_plot(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
