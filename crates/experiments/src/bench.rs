@@ -287,28 +287,6 @@ pub fn run(
     Ok(result)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_protocol_workload_parses_with_its_settings() {
-        for id in ["W1", "w2", "W3", "Q1", "q2"] {
-            let w = Workload::parse(id).unwrap();
-            assert_eq!(w.id, id.to_uppercase());
-        }
-        assert_eq!(Workload::parse("W3").unwrap().unit, Unit::Step);
-        assert_eq!(Workload::parse("Q1").unwrap().reps, 10);
-    }
-
-    #[test]
-    fn median_of_even_and_odd_counts() {
-        assert_eq!(median(&[1.0, 2.0, 3.0]), 2.0);
-        assert_eq!(median(&[1.0, 2.0, 3.0, 4.0]), 2.5);
-        assert!(median(&[]).is_nan());
-    }
-}
-
 /// A chart of the median time per workload for each runner (optilab and the
 /// peers), from result lines such as `cargo xtask bench --out FILE` writes:
 /// x is the workload (1 = W1, 2 = W2, 3 = W3), y the median seconds per unit
@@ -326,10 +304,10 @@ pub fn chart(lines: &[Value]) -> crate::plot::LineChart {
     use crate::plot::{LineChart, Scale, Series, SeriesStyle};
     let mut runners: Vec<String> = Vec::new();
     for l in lines {
-        if let Some(p) = l["peer"].as_str() {
-            if !runners.iter().any(|r| r == p) {
-                runners.push(p.to_string());
-            }
+        if let Some(p) = l["peer"].as_str()
+            && !runners.iter().any(|r| r == p)
+        {
+            runners.push(p.to_string());
         }
     }
     let mut chart = LineChart::new(
@@ -355,4 +333,26 @@ pub fn chart(lines: &[Value]) -> crate::plot::LineChart {
         chart = chart.with(Series::line(runner, points).style(SeriesStyle::LinePoints));
     }
     chart
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_protocol_workload_parses_with_its_settings() {
+        for id in ["W1", "w2", "W3", "Q1", "q2"] {
+            let w = Workload::parse(id).unwrap();
+            assert_eq!(w.id, id.to_uppercase());
+        }
+        assert_eq!(Workload::parse("W3").unwrap().unit, Unit::Step);
+        assert_eq!(Workload::parse("Q1").unwrap().reps, 10);
+    }
+
+    #[test]
+    fn median_of_even_and_odd_counts() {
+        assert_eq!(median(&[1.0, 2.0, 3.0]), 2.0);
+        assert_eq!(median(&[1.0, 2.0, 3.0, 4.0]), 2.5);
+        assert!(median(&[]).is_nan());
+    }
 }

@@ -2,7 +2,7 @@
 //! gradient descent and SGD agree on linear regression; logistic regression
 //! is solved by iterating, Newton in far fewer iterations than GD.
 
-mod studies_common;
+mod study_support;
 
 use experiments::studies::analytic_vs_numeric::{
     Config, LinearMethod, LogisticMethod, max_abs_difference, report, run,
@@ -47,9 +47,9 @@ fn same_answer_different_costs() {
 
 #[test]
 fn report_has_every_figure() {
-    let dir = studies_common::out_dir();
+    let dir = study_support::out_dir();
     let outcome = run(&Config::for_size(Size::Tiny)).unwrap();
     let report = report(&outcome, dir.path()).unwrap();
-    studies_common::assert_report_complete(&report, dir.path());
-    studies_common::assert_registered(&report);
+    study_support::assert_report_complete(&report, dir.path());
+    study_support::assert_registered(&report);
 }

@@ -2,7 +2,7 @@
 //! descent at κ = 100, both match their rates, and gradient descent diverges
 //! just above η = 2/λmax.
 
-mod studies_common;
+mod study_support;
 
 use experiments::studies::conditioning::{Config, Method, report, run};
 use experiments::study::Size;
@@ -85,10 +85,10 @@ fn gradient_descent_is_stable_only_below_two_over_lambda_max() {
 
 #[test]
 fn report_has_every_figure() {
-    let dir = studies_common::out_dir();
+    let dir = study_support::out_dir();
     let outcome = run(&Config::for_size(Size::Tiny)).unwrap();
     let report = report(&outcome, dir.path()).unwrap();
-    studies_common::assert_report_complete(&report, dir.path());
-    studies_common::assert_registered(&report);
+    study_support::assert_report_complete(&report, dir.path());
+    study_support::assert_registered(&report);
     assert!(report.finding.contains("κ = 100"));
 }

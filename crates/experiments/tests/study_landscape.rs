@@ -2,14 +2,14 @@
 //! descent escapes the saddle of x² − y² where Newton converges to it, and
 //! the trained MNIST network sits at the bottom of its loss slice.
 
-mod studies_common;
+mod study_support;
 
 use experiments::studies::landscape::{Config, Outcome, report, run};
 use experiments::study::Size;
 
 fn tiny_outcome() -> Outcome {
     // Loaded from disk only: tests never download.
-    let dir = studies_common::data_dir();
+    let dir = study_support::data_dir();
     let mnist = data::load(data::Dataset::Mnist, &dir).unwrap_or_else(|e| {
         panic!(
             "MNIST not found in {} ({e}): set OPTILAB_DATA_DIR or run `cargo xtask fetch-mnist`",
@@ -79,8 +79,8 @@ fn landscape_claims_hold_and_report_is_complete() {
         "2-D minimum at ({a}, {b})"
     );
 
-    let dir = studies_common::out_dir();
+    let dir = study_support::out_dir();
     let report = report(&outcome, dir.path()).unwrap();
-    studies_common::assert_report_complete(&report, dir.path());
-    studies_common::assert_registered(&report);
+    study_support::assert_report_complete(&report, dir.path());
+    study_support::assert_registered(&report);
 }

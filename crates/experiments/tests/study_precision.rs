@@ -1,7 +1,7 @@
 //! The precision study in Tiny mode: the minimizer found by comparing
 //! function values is accurate to about √ε, in f32 and in f64.
 
-mod studies_common;
+mod study_support;
 
 use experiments::studies::precision::{Config, Dtype, Minimizer, Scheme, report, run};
 use experiments::study::Size;
@@ -81,9 +81,9 @@ fn finite_difference_error_is_v_shaped_with_the_bottom_near_the_theory() {
 
 #[test]
 fn report_has_every_figure() {
-    let dir = studies_common::out_dir();
+    let dir = study_support::out_dir();
     let outcome = run(&Config::for_size(Size::Tiny)).unwrap();
     let report = report(&outcome, dir.path()).unwrap();
-    studies_common::assert_report_complete(&report, dir.path());
-    studies_common::assert_registered(&report);
+    study_support::assert_report_complete(&report, dir.path());
+    study_support::assert_registered(&report);
 }

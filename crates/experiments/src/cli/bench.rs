@@ -32,14 +32,20 @@ pub struct BenchPlotArgs {
 }
 
 pub fn bench_plot(args: &BenchPlotArgs) -> Result<(), String> {
-    let text = std::fs::read_to_string(&args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    let text = std::fs::read_to_string(&args.input)
+        .map_err(|e| format!("{}: {e}", args.input.display()))?;
     let mut lines = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("{} line {}: {e}", args.input.display(), i + 1))?;
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let value: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| format!("{} line {}: {e}", args.input.display(), i + 1))?;
         lines.push(value);
     }
-    let [png, svg] = experiments::plot::save(&experiments::bench::chart(&lines), &args.out).map_err(|e| e.to_string())?;
+    let [png, svg] = experiments::plot::save(&experiments::bench::chart(&lines), &args.out)
+        .map_err(|e| e.to_string())?;
     eprintln!("wrote {} and {}", png.display(), svg.display());
     Ok(())
 }
