@@ -4,7 +4,7 @@ use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 
-use ndarray::{LinalgScalar, ScalarOperand};
+use ndarray::{ArrayView2, ArrayViewMut2, LinalgScalar, ScalarOperand};
 
 /// A floating-point element type the tape works on (`f32` or `f64`).
 ///
@@ -39,6 +39,18 @@ pub trait Float:
     fn of(x: f64) -> Self;
     /// Widens (or keeps) the value as `f64`.
     fn as_f64(self) -> f64;
+    /// `c = a·b` (`fresh`) or `c += a·b` on hand-written kernels for products
+    /// with a side of at most 16, if this type and CPU have them; `false`
+    /// (nothing written) otherwise. Shapes are checked by the caller.
+    #[doc(hidden)]
+    fn narrow_gemm(
+        _a: &ArrayView2<'_, Self>,
+        _b: &ArrayView2<'_, Self>,
+        _c: &mut ArrayViewMut2<'_, Self>,
+        _fresh: bool,
+    ) -> bool {
+        false
+    }
 }
 
 impl Float for f32 {
@@ -48,6 +60,14 @@ impl Float for f32 {
     }
     fn as_f64(self) -> f64 {
         self as f64
+    }
+    fn narrow_gemm(
+        a: &ArrayView2<'_, Self>,
+        b: &ArrayView2<'_, Self>,
+        c: &mut ArrayViewMut2<'_, Self>,
+        fresh: bool,
+    ) -> bool {
+        crate::skinny::gemm(a, b, c, fresh)
     }
 }
 

@@ -33,6 +33,7 @@ mod gradients;
 mod op;
 mod ops;
 mod pool;
+mod skinny;
 mod tape;
 
 pub use error::{AutodiffError, Result};

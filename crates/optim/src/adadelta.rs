@@ -118,6 +118,7 @@ impl Rule for AdadeltaRule {
         ]
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,

@@ -126,6 +126,7 @@ impl Rule for AdagradRule {
         }]
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,

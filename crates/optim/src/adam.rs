@@ -154,6 +154,7 @@ impl Rule for AdamRule {
         adam_buffers(self.amsgrad)
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,
@@ -178,6 +179,7 @@ impl Rule for AdamRule {
 }
 
 /// The Adam step shared by Adam (coupled decay) and AdamW (decoupled decay).
+#[inline(always)]
 pub(crate) fn adam_update<T: Float>(
     rule: AdamRule,
     mode: DecayMode,
@@ -210,6 +212,7 @@ struct AdamScalars<T> {
     eps: T,
 }
 
+#[inline(always)]
 fn adam_kernel<T: Float, D: Decay<T>>(
     k: AdamScalars<T>,
     d: D,

@@ -119,6 +119,7 @@ impl Rule for AdamaxRule {
         ]
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,

@@ -114,6 +114,7 @@ impl Rule for AdamWRule {
         adam_buffers(self.amsgrad)
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,

@@ -162,6 +162,7 @@ impl Rule for NAdamRule {
         }]
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,

@@ -136,6 +136,7 @@ impl Rule for RAdamRule {
         ]
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,

@@ -145,6 +145,7 @@ impl Rule for RmsPropRule {
         specs
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,

@@ -166,6 +166,7 @@ impl Rule for SgdRule {
         }
     }
 
+    #[inline(always)]
     fn update<T: Float>(
         &self,
         ctx: StepCtx,
@@ -194,6 +195,7 @@ impl Rule for SgdRule {
     }
 }
 
+#[inline(always)]
 fn sgd<T: Float, D: Decay<T>>(
     momentum: Momentum,
     d: D,

@@ -86,14 +86,66 @@ impl<T: Float> Slot<T> {
             }
         };
         if let Some(param) = value.as_slice_mut() {
-            rule.update(ctx, param, grad, buffers, scalars);
+            update_wide(rule, ctx, param, grad, buffers, scalars);
             return;
         }
         scratch_value.clear();
         scratch_value.extend(value.iter().copied());
-        rule.update(ctx, scratch_value, grad, buffers, scalars);
+        update_wide(rule, ctx, scratch_value, grad, buffers, scalars);
         for (v, s) in value.iter_mut().zip(scratch_value.iter()) {
             *v = *s;
         }
     }
+}
+
+/// `rule.update`, compiled for the widest vector unit the CPU has (AVX-512,
+/// AVX2, or the build's baseline). The rules are element-wise IEEE
+/// arithmetic, which the compiler never fuses into multiply-adds, so every
+/// version gives the same bits; only the vector width differs.
+fn update_wide<R: Rule, T: Float>(
+    rule: &R,
+    ctx: StepCtx,
+    param: &mut [T],
+    grad: &[T],
+    buffers: &mut [Vec<T>],
+    scalars: &mut [T],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has the features the function is compiled for.
+            return unsafe { update_avx512(rule, ctx, param, grad, buffers, scalars) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: as above.
+            return unsafe { update_avx2(rule, ctx, param, grad, buffers, scalars) };
+        }
+    }
+    rule.update(ctx, param, grad, buffers, scalars);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2")]
+fn update_avx512<R: Rule, T: Float>(
+    rule: &R,
+    ctx: StepCtx,
+    param: &mut [T],
+    grad: &[T],
+    buffers: &mut [Vec<T>],
+    scalars: &mut [T],
+) {
+    rule.update(ctx, param, grad, buffers, scalars);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn update_avx2<R: Rule, T: Float>(
+    rule: &R,
+    ctx: StepCtx,
+    param: &mut [T],
+    grad: &[T],
+    buffers: &mut [Vec<T>],
+    scalars: &mut [T],
+) {
+    rule.update(ctx, param, grad, buffers, scalars);
 }

@@ -23,9 +23,10 @@ fn as2_mut<T>(a: &mut ArrayD<T>) -> ArrayViewMut2<'_, T> {
 /// thread hand-off would cost more than it saves.
 const PARALLEL_MIN_MACS: usize = 1 << 21;
 
-/// `c = a·b` (fresh) or `c += a·b`, on the `gemm` crate's kernels, which pick
-/// AVX2 / AVX-512 at run time and take any strides, so transposed views cost
-/// no copy.
+/// `c = a·b` (fresh) or `c += a·b`: on our own kernels (`skinny.rs`, f32)
+/// when a side is at most 16 wide, else on the `gemm` crate's kernels, which pick AVX2 /
+/// AVX-512 at run time and take any strides, so transposed views cost no
+/// copy.
 ///
 /// **Panics** naming both shapes if they do not fit `c`.
 fn gemm<T: Float>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>, c: &mut ArrayD<T>, fresh: bool) {
@@ -45,6 +46,9 @@ fn gemm<T: Float>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>, c: &mut ArrayD<T
         if fresh {
             c.fill(T::zero());
         }
+        return;
+    }
+    if T::narrow_gemm(a, b, &mut c, fresh) {
         return;
     }
     let parallelism = if m * n * k >= PARALLEL_MIN_MACS {

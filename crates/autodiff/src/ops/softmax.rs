@@ -165,15 +165,7 @@ impl<T: Float> Tape<T> {
         let mut total = T::zero();
         let xv = self.value(logits);
         if let (Some(ps), Some(xs), true) = (probs.as_slice_mut(), xv.as_slice(), classes > 0) {
-            let rows = ps.chunks_exact_mut(classes).zip(xs.chunks_exact(classes));
-            for ((p, x), &y) in rows.zip(labels) {
-                let (m, s) = max_and_sum_exp(&ArrayView1::from(x));
-                let ln_s = s.ln();
-                total -= (x[y] - m) - ln_s;
-                p.iter_mut()
-                    .zip(x)
-                    .for_each(|(p, &v)| *p = ((v - m) - ln_s).exp());
-            }
+            total = cross_entropy_rows(ps, xs, labels, classes);
         } else {
             let rows = probs.outer_iter_mut().zip(xv.outer_iter());
             for ((mut p, x), &y) in rows.zip(labels) {
@@ -201,6 +193,47 @@ impl<T: Float> Tape<T> {
             },
         )
     }
+}
+
+/// Rows per block when a large cross-entropy is split over threads; the
+/// block partial sums are added in order, so the loss does not depend on the
+/// thread count.
+const CE_BLOCK_ROWS: usize = 1024;
+
+/// Batches with at least this many logits are split over rayon's threads.
+const CE_PARALLEL_MIN: usize = 1 << 16;
+
+/// Fills `ps` with `softmax(xs)` row by row (as `exp(log_softmax)`) and
+/// returns `-Σ_i log_softmax(xs)[i, labels[i]]`.
+fn cross_entropy_rows<T: Float>(ps: &mut [T], xs: &[T], labels: &[usize], classes: usize) -> T {
+    if xs.len() >= CE_PARALLEL_MIN {
+        use rayon::prelude::*;
+        let block = CE_BLOCK_ROWS * classes;
+        let partials: Vec<T> = ps
+            .par_chunks_mut(block)
+            .zip(xs.par_chunks(block))
+            .zip(labels.par_chunks(CE_BLOCK_ROWS))
+            .map(|((p, x), y)| cross_entropy_block(p, x, y, classes))
+            .collect();
+        partials.into_iter().fold(T::zero(), |a, b| a + b)
+    } else {
+        cross_entropy_block(ps, xs, labels, classes)
+    }
+}
+
+/// [`cross_entropy_rows`] on one thread.
+fn cross_entropy_block<T: Float>(ps: &mut [T], xs: &[T], labels: &[usize], classes: usize) -> T {
+    let mut total = T::zero();
+    let rows = ps.chunks_exact_mut(classes).zip(xs.chunks_exact(classes));
+    for ((p, x), &y) in rows.zip(labels) {
+        let (m, s) = max_and_sum_exp(&ArrayView1::from(x));
+        let ln_s = s.ln();
+        total -= (x[y] - m) - ln_s;
+        p.iter_mut()
+            .zip(x)
+            .for_each(|(p, &v)| *p = ((v - m) - ln_s).exp());
+    }
+    total
 }
 
 /// Backward of softmax, log-softmax and cross-entropy.

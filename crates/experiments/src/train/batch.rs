@@ -42,26 +42,44 @@ impl<T: Scalar> BatchEncoder<T> {
             .as_slice()
             .expect("images are stored in standard layout");
         let all_labels = set.labels();
+        if let Some(&index) = indices.iter().find(|&&i| i >= set.len()) {
+            return Err(ExperimentsError::Data(data::DataError::IndexOutOfRange {
+                index,
+                len: set.len(),
+            }));
+        }
         let mut x = tape.buffer(&[indices.len(), d]);
         let out = x.as_slice_mut().expect("pooled buffers are contiguous");
         labels.clear();
-        let (a, b) = (self.a, self.b);
-        touch(pixels, indices, d);
-        for (dst, &i) in out.chunks_exact_mut(d).zip(indices) {
-            let row = pixels.get(i * d..(i + 1) * d).ok_or_else(|| {
-                ExperimentsError::Data(data::DataError::IndexOutOfRange {
-                    index: i,
-                    len: set.len(),
-                })
-            })?;
-            for (o, &p) in dst.iter_mut().zip(row) {
-                *o = <T as data::Real>::from_u8(p) * a + b;
+        labels.extend(indices.iter().map(|&i| usize::from(all_labels[i])));
+        let encode = |out: &mut [T], indices: &[usize]| {
+            touch(pixels, indices, d);
+            for (dst, &i) in out.chunks_exact_mut(d).zip(indices) {
+                let row = &pixels[i * d..(i + 1) * d];
+                for (o, &p) in dst.iter_mut().zip(row) {
+                    *o = <T as data::Real>::from_u8(p) * self.a + self.b;
+                }
             }
-            labels.push(usize::from(all_labels[i]));
+        };
+        if out.len() >= PARALLEL_MIN_PIXELS && d > 0 {
+            use rayon::prelude::*;
+            let rows = PARALLEL_BLOCK_ROWS;
+            out.par_chunks_mut(rows * d)
+                .zip(indices.par_chunks(rows))
+                .for_each(|(out, indices)| encode(out, indices));
+        } else {
+            encode(out, indices);
         }
         Ok(tape.constant(x))
     }
 }
+
+/// Batches of at least this many pixels are encoded on every rayon thread
+/// (a full-batch chunk, not a 128-example minibatch).
+const PARALLEL_MIN_PIXELS: usize = 1 << 18;
+
+/// Rows per parallel task.
+const PARALLEL_BLOCK_ROWS: usize = 256;
 
 /// Reads one byte of every cache line of the rows, all independent loads,
 /// so the memory system fetches the (randomly placed) rows in parallel

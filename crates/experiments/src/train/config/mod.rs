@@ -131,7 +131,10 @@ pub struct TrainConfig {
     pub time_limit: Option<f64>,
     /// Element type.
     pub dtype: DtypeChoice,
-    /// Rows per evaluation chunk (and per chunk of a full-batch step).
+    /// Rows per evaluation chunk (and per chunk of a full-batch step). The
+    /// default, 2048 MNIST rows (6.4 MB as f32), keeps a chunk's input in the
+    /// last-level cache between the forward and backward passes; 10 000 rows
+    /// made the full-batch step (W3) 40% slower.
     pub eval_chunk: usize,
     /// Write a checkpoint every this many epochs (0: never).
     pub checkpoint_every: usize,
@@ -165,7 +168,7 @@ impl Default for TrainConfig {
             target_accuracy: None,
             time_limit: None,
             dtype: DtypeChoice::F32,
-            eval_chunk: 10_000,
+            eval_chunk: 2048,
             checkpoint_every: 1,
         }
     }
