@@ -1,6 +1,6 @@
 //! Elementwise arithmetic with NumPy broadcasting, and scalar ops.
 
-use ndarray::{ArrayD, Zip};
+use ndarray::{ArrayD, Dimension, Zip};
 
 use crate::broadcast::{broadcast_shape, reduce_to_shape};
 use crate::gradients::GradSlots;
@@ -41,8 +41,8 @@ impl<T: Float> Tape<T> {
     }
 
     pub(crate) fn unary_op(&mut self, x: Var, f: impl Fn(T) -> T, op: Op<T>) -> Var {
-        let shape = self.shape(x).to_vec();
-        let mut out = self.pool.take(&shape);
+        let shape = self.value(x).raw_dim(); // inline up to 4 axes: no allocation
+        let mut out = self.pool.take(shape.slice());
         let xv = self.value(x);
         match (out.as_slice_mut(), xv.as_slice()) {
             (Some(o), Some(xs)) => o.iter_mut().zip(xs).for_each(|(o, &x)| *o = f(x)),
@@ -206,9 +206,9 @@ pub(crate) fn binary_backward<T: Float>(
         if !tape.requires_grad(var) {
             continue;
         }
-        let target = tape.shape(var).to_vec();
+        let target = tape.value(var).raw_dim();
         if av.shape() == out.shape() && bv.shape() == out.shape() {
-            let (slot, fresh) = slots.slot(var, &target);
+            let (slot, fresh) = slots.slot(var, target.slice());
             if let (Some(s), Some(gs), Some(xs), Some(ys), Some(os)) = (
                 slot.as_slice_mut(),
                 g.as_slice(),
@@ -240,7 +240,7 @@ pub(crate) fn binary_backward<T: Float>(
                 .and(&bb)
                 .and(out)
                 .for_each(|s, &g, &x, &y, &o| *s = f(g, x, y, o));
-            let reduced = reduce_to_shape(full.view(), &target);
+            let reduced = reduce_to_shape(full.view(), target.slice());
             acc_array(slots, var, reduced.view());
         }
     }

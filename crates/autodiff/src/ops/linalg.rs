@@ -56,7 +56,7 @@ fn gemm<T: Float>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>, c: &mut ArrayD<T
     } else {
         gemm::Parallelism::None
     };
-    let (cs, as_, bs) = (c.strides().to_vec(), a.strides(), b.strides());
+    let (cs, as_, bs) = ([c.strides()[0], c.strides()[1]], a.strides(), b.strides());
     // SAFETY: the three views are valid for their shapes and strides (ndarray
     // guarantees it), `c` is borrowed mutably so it aliases neither input, and
     // the sizes were checked above. `T` is f32 or f64, which gemm supports.
@@ -99,12 +99,13 @@ impl<T: Float> Tape<T> {
     /// assert_eq!(tape.value(c), &ndarray::array![[11.0]].into_dyn());
     /// ```
     pub fn matmul(&mut self, a: Var, b: Var) -> Var {
-        let (sa, sb) = (self.shape(a).to_vec(), self.shape(b).to_vec());
+        let (sa, sb) = (self.shape(a), self.shape(b));
         assert!(
             sa.len() == 2 && sb.len() == 2 && sa[1] == sb[0],
             "matmul: cannot multiply shapes {sa:?} and {sb:?}"
         );
-        let mut out = self.pool.take(&[sa[0], sb[1]]);
+        let shape = [sa[0], sb[1]];
+        let mut out = self.pool.take(&shape);
         gemm(
             &as2("matmul", self.value(a)),
             &as2("matmul", self.value(b)),
@@ -130,7 +131,7 @@ impl<T: Float> Tape<T> {
     /// assert_eq!(tape.value(y), &ndarray::array![[3.5, 2.5, 2.5]].into_dyn());
     /// ```
     pub fn linear(&mut self, x: Var, w: Var, b: Option<Var>) -> Var {
-        let (sx, sw) = (self.shape(x).to_vec(), self.shape(w).to_vec());
+        let (sx, sw) = (self.shape(x), self.shape(w));
         assert!(
             sx.len() == 2 && sw.len() == 2 && sx[1] == sw[1],
             "linear: input of shape {sx:?} does not fit weight of shape {sw:?} (out x in)"
@@ -142,7 +143,8 @@ impl<T: Float> Tape<T> {
                 "linear: bias of shape {sb:?} does not fit weight of shape {sw:?}"
             );
         }
-        let mut out = self.pool.take(&[sx[0], sw[0]]);
+        let shape = [sx[0], sw[0]];
+        let mut out = self.pool.take(&shape);
         let xv = as2("linear", self.value(x));
         let wv = as2("linear", self.value(w));
         gemm(&xv, &wv.t(), &mut out, true);
@@ -173,12 +175,13 @@ impl<T: Float> Tape<T> {
     /// assert_eq!(tape.value(y).shape(), &[3, 1]);
     /// ```
     pub fn transpose(&mut self, x: Var) -> Var {
-        let s = self.shape(x).to_vec();
+        let s = self.shape(x);
         assert!(
             s.len() == 2,
             "transpose: expected a 2-D value, got shape {s:?}"
         );
-        let mut out = self.pool.take(&[s[1], s[0]]);
+        let shape = [s[1], s[0]];
+        let mut out = self.pool.take(&shape);
         out.assign(&as2("transpose", self.value(x)).t());
         self.push_op(out, Op::Transpose(x))
     }

@@ -1,6 +1,6 @@
 //! Softmax, log-softmax and the fused softmax cross-entropy.
 
-use ndarray::{ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Zip};
+use ndarray::{ArrayD, ArrayView1, ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Dimension, Zip};
 
 use crate::gradients::GradSlots;
 use crate::op::Op;
@@ -84,9 +84,9 @@ impl<T: Float> Tape<T> {
     /// assert_eq!(tape.value(p), &ndarray::array![[0.5], [0.5]].into_dyn());
     /// ```
     pub fn softmax_axis(&mut self, x: Var, axis: usize) -> Var {
-        let shape = self.shape(x).to_vec();
-        check_axis("softmax", axis, &shape);
-        let mut out = self.pool.take(&shape);
+        let shape = self.value(x).raw_dim();
+        check_axis("softmax", axis, shape.slice());
+        let mut out = self.pool.take(shape.slice());
         Zip::from(lanes_mut(&mut out).lanes_mut(Axis(axis)))
             .and(lanes(self.value(x)).lanes(Axis(axis)))
             .for_each(|o, x| softmax_lane(x, o));
@@ -119,9 +119,9 @@ impl<T: Float> Tape<T> {
     /// assert!(tape.value(l).iter().all(|v| v.is_finite()));
     /// ```
     pub fn log_softmax_axis(&mut self, x: Var, axis: usize) -> Var {
-        let shape = self.shape(x).to_vec();
-        check_axis("log_softmax", axis, &shape);
-        let mut out = self.pool.take(&shape);
+        let shape = self.value(x).raw_dim();
+        check_axis("log_softmax", axis, shape.slice());
+        let mut out = self.pool.take(shape.slice());
         Zip::from(lanes_mut(&mut out).lanes_mut(Axis(axis)))
             .and(lanes(self.value(x)).lanes(Axis(axis)))
             .for_each(|mut o, x| {
@@ -151,7 +151,8 @@ impl<T: Float> Tape<T> {
     /// assert!((tape.scalar(loss) - 2f64.ln()).abs() < 1e-15);
     /// ```
     pub fn cross_entropy(&mut self, logits: Var, labels: &[usize]) -> Var {
-        let shape = self.shape(logits).to_vec();
+        let dim = self.value(logits).raw_dim();
+        let shape = dim.slice();
         assert!(
             shape.len() == 2 && shape[0] == labels.len(),
             "cross_entropy: logits of shape {shape:?} do not fit {} labels",
@@ -161,7 +162,7 @@ impl<T: Float> Tape<T> {
         if let Some(&bad) = labels.iter().find(|&&y| y >= classes) {
             panic!("cross_entropy: label {bad} is out of range for logits of shape {shape:?}");
         }
-        let mut probs = self.pool.take(&shape);
+        let mut probs = self.pool.take(shape);
         let mut total = T::zero();
         let xv = self.value(logits);
         if let (Some(ps), Some(xs), true) = (probs.as_slice_mut(), xv.as_slice(), classes > 0) {

@@ -2,7 +2,7 @@
 //! (accumulated over chunks).
 
 use ndarray::{ArrayD, ArrayViewD, Ix2, IxDyn};
-use nn::{Mode, ParamGrad};
+use nn::Mode;
 use optim::{NonFinite, NormType, ParamMut};
 
 use crate::error::Result;
@@ -63,7 +63,7 @@ fn global_norm<'a, T: Scalar>(grads: impl Iterator<Item = ArrayViewD<'a, T>>) ->
 /// Norms of every parameter and its gradient, keeping a copy of the values
 /// in `before` to measure the update against.
 fn param_stats<T: Scalar>(
-    pairs: &[ParamGrad<'_, T>],
+    pairs: &[ParamMut<'_, T>],
     before: &mut Vec<ArrayD<T>>,
 ) -> Vec<ParamStats> {
     ensure_len(before, pairs.len());
@@ -80,6 +80,14 @@ fn param_stats<T: Scalar>(
             }
         })
         .collect()
+}
+
+/// `v`'s allocation, emptied, as a vector of another element type of the same
+/// size and alignment (the standard library collects in place then), so
+/// per-step lists of borrowed parameters need no allocation.
+fn recycle<A, B>(mut v: Vec<A>) -> Vec<B> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("emptied")).collect()
 }
 
 /// Makes `buf` hold `len` arrays (shapes fixed on first use).
@@ -150,7 +158,9 @@ impl<T: Scalar> Trainer<'_, T> {
 
     /// Steps the optimizer on the gradients in `self.grads`, clipping them if
     /// asked; measures the global norm (if `want_norm`, clipping or
-    /// `diagnose`) and per-parameter statistics (if `diagnose`).
+    /// `diagnose`) and per-parameter statistics (if `diagnose`). Allocates
+    /// nothing in steady state: the parameter lists reuse the trainer's
+    /// buffers.
     fn update(
         &mut self,
         want_norm: bool,
@@ -163,21 +173,34 @@ impl<T: Scalar> Trainer<'_, T> {
             clip_buf,
             before_buf,
             config,
+            refs_buf,
+            params_buf,
             ..
         } = self;
-        let pairs = model.params_and_grads(grads);
+        let mut refs: Vec<&mut nn::Param<T>> = recycle(std::mem::take(refs_buf));
+        model.collect_params_mut(&mut refs);
+        let mut params: Vec<ParamMut<'_, T>> = recycle(std::mem::take(params_buf));
+        params.extend(refs.drain(..).map(|p| {
+            let (name, value, var) = p.parts_mut();
+            ParamMut {
+                name,
+                value,
+                grad: var.and_then(|v| grads.wrt(v)).map(|g| g.view()),
+            }
+        }));
+        *refs_buf = recycle(refs);
         let clip = config.clip_grad_norm;
         let mut norm = (want_norm || clip.is_some() || diagnose)
-            .then(|| global_norm(pairs.iter().filter_map(|p| p.grad.clone())));
-        let mut stats = diagnose.then(|| param_stats(&pairs, before_buf));
+            .then(|| global_norm(params.iter().filter_map(|p| p.grad.clone())));
+        let mut stats = diagnose.then(|| param_stats(&params, before_buf));
         if let Some(max_norm) = clip {
-            ensure_len(clip_buf, pairs.len());
-            for (p, c) in pairs.iter().zip(clip_buf.iter_mut()) {
+            ensure_len(clip_buf, params.len());
+            for (p, c) in params.iter().zip(clip_buf.iter_mut()) {
                 if let Some(g) = &p.grad {
                     copy_into(c, g);
                 }
             }
-            let n = pairs.len();
+            let n = params.len();
             let measured = optim::clip_grad_norm(
                 &mut clip_buf[..n],
                 max_norm,
@@ -185,27 +208,15 @@ impl<T: Scalar> Trainer<'_, T> {
                 NonFinite::Propagate,
             )?;
             norm = Some(measured);
-            let mut params: Vec<ParamMut<'_, T>> = pairs
-                .into_iter()
-                .zip(clip_buf.iter())
-                .map(|(p, c)| ParamMut {
-                    name: p.name,
-                    value: p.value,
-                    grad: p.grad.map(|_| c.view()),
-                })
-                .collect();
-            optimizer.step(&mut params)?;
-        } else {
-            let mut params: Vec<ParamMut<'_, T>> = pairs
-                .into_iter()
-                .map(|p| ParamMut {
-                    name: p.name,
-                    value: p.value,
-                    grad: p.grad,
-                })
-                .collect();
-            optimizer.step(&mut params)?;
+            for (p, c) in params.iter_mut().zip(clip_buf.iter()) {
+                if p.grad.is_some() {
+                    p.grad = Some(c.view());
+                }
+            }
         }
+        let stepped = optimizer.step(&mut params);
+        *params_buf = recycle(params);
+        stepped?;
         if let Some(stats) = &mut stats {
             for ((s, p), before) in stats.iter_mut().zip(model.params()).zip(before_buf.iter()) {
                 let base = s.norm.max(f64::MIN_POSITIVE);

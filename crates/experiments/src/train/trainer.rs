@@ -57,6 +57,10 @@ pub struct Trainer<'d, T: Scalar> {
     pub(crate) clip_buf: Vec<ArrayD<T>>,
     pub(crate) acc_buf: Vec<ArrayD<T>>,
     pub(crate) before_buf: Vec<ArrayD<T>>,
+    /// Empty; its allocation is reused for the parameter list of each step.
+    pub(crate) refs_buf: Vec<&'static mut nn::Param<T>>,
+    /// Empty; its allocation is reused for the optimizer's list of each step.
+    pub(crate) params_buf: Vec<optim::ParamMut<'static, T>>,
     pub(crate) monitor: LossMonitor,
     pub(crate) epoch: usize,
     pub(crate) step: u64,
@@ -137,6 +141,8 @@ impl<'d, T: Scalar> Trainer<'d, T> {
             clip_buf: Vec::new(),
             acc_buf: Vec::new(),
             before_buf: Vec::new(),
+            refs_buf: Vec::new(),
+            params_buf: Vec::new(),
             monitor: LossMonitor::new(config.divergence_factor),
             epoch: 0,
             step: 0,
