@@ -52,14 +52,10 @@ impl<T: Scalar> BatchEncoder<T> {
         let out = x.as_slice_mut().expect("pooled buffers are contiguous");
         labels.clear();
         labels.extend(indices.iter().map(|&i| usize::from(all_labels[i])));
+        let (a, b) = (self.a, self.b);
         let encode = |out: &mut [T], indices: &[usize]| {
             touch(pixels, indices, d);
-            for (dst, &i) in out.chunks_exact_mut(d).zip(indices) {
-                let row = &pixels[i * d..(i + 1) * d];
-                for (o, &p) in dst.iter_mut().zip(row) {
-                    *o = <T as data::Real>::from_u8(p) * self.a + self.b;
-                }
-            }
+            encode_wide(out, pixels, indices, d, a, b);
         };
         if out.len() >= PARALLEL_MIN_PIXELS && d > 0 {
             use rayon::prelude::*;
@@ -71,6 +67,47 @@ impl<T: Scalar> BatchEncoder<T> {
             encode(out, indices);
         }
         Ok(tape.constant(x))
+    }
+}
+
+/// `out[r] = pixels[indices[r]]·a + b` row by row, compiled for the widest
+/// vector unit the CPU has: the same bits on every path (a multiply then an
+/// add, never fused), 16 pixels per instruction with AVX-512 instead of the
+/// baseline's 4.
+fn encode_wide<T: Scalar>(out: &mut [T], pixels: &[u8], indices: &[usize], d: usize, a: T, b: T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has the features the function is compiled for.
+            return unsafe { encode_avx512(out, pixels, indices, d, a, b) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: as above.
+            return unsafe { encode_avx2(out, pixels, indices, d, a, b) };
+        }
+    }
+    encode_rows(out, pixels, indices, d, a, b);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx2")]
+fn encode_avx512<T: Scalar>(out: &mut [T], pixels: &[u8], indices: &[usize], d: usize, a: T, b: T) {
+    encode_rows(out, pixels, indices, d, a, b);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn encode_avx2<T: Scalar>(out: &mut [T], pixels: &[u8], indices: &[usize], d: usize, a: T, b: T) {
+    encode_rows(out, pixels, indices, d, a, b);
+}
+
+#[inline(always)]
+fn encode_rows<T: Scalar>(out: &mut [T], pixels: &[u8], indices: &[usize], d: usize, a: T, b: T) {
+    for (dst, &i) in out.chunks_exact_mut(d).zip(indices) {
+        let row = &pixels[i * d..(i + 1) * d];
+        for (o, &p) in dst.iter_mut().zip(row) {
+            *o = <T as data::Real>::from_u8(p) * a + b;
+        }
     }
 }
 
