@@ -161,6 +161,7 @@ struct Scalars<T> {
     neg_lr: T,
 }
 
+#[inline(always)]
 fn kernel<T: Float, D: Decay<T>>(
     k: Scalars<T>,
     d: D,

@@ -157,6 +157,7 @@ impl Rule for AdagradRule {
     }
 }
 
+#[inline(always)]
 fn kernel<T: Float, D: Decay<T>>(
     d: D,
     neg_clr: T,

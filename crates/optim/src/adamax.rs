@@ -164,6 +164,7 @@ struct Scalars<T> {
     neg_clr: T,
 }
 
+#[inline(always)]
 fn kernel<T: Float, D: Decay<T>>(
     k: Scalars<T>,
     d: D,

@@ -222,6 +222,7 @@ struct Scalars<T> {
     avg_coef: T,
 }
 
+#[inline(always)]
 fn kernel<T: Float, D: Decay<T>>(
     k: Scalars<T>,
     d: D,

@@ -198,6 +198,7 @@ struct Scalars<T> {
     rect: Option<T>,
 }
 
+#[inline(always)]
 fn kernel<T: Float, D: Decay<T>>(
     k: Scalars<T>,
     d: D,

@@ -204,6 +204,7 @@ struct Bufs<'a, T> {
     grad_avg: Option<&'a mut Vec<T>>,
 }
 
+#[inline(always)]
 fn kernel<T: Float, D: Decay<T>>(
     k: Scalars<T>,
     d: D,
