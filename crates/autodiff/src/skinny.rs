@@ -76,12 +76,8 @@ fn rows(a: &ArrayView2<'_, f32>, b: &ArrayView2<'_, f32>, c: &mut [f32], fresh: 
     with_scratch(panels * k * W, |bp| {
         // bp[panel][p][lane] = b[p, panel·W + lane], zero past n
         for (panel, chunk) in bp.chunks_exact_mut(k * W).enumerate() {
-            for (p, lanes) in chunk.chunks_exact_mut(W).enumerate() {
-                for (l, v) in lanes.iter_mut().enumerate() {
-                    let j = panel * W + l;
-                    *v = if j < n { b[[p, j]] } else { 0.0 };
-                }
-            }
+            let cols = panel * W..((panel + 1) * W).min(n);
+            pack_lanes(b.slice(ndarray::s![.., cols]).t(), chunk);
         }
         let bp: &[f32] = bp;
         let run = |a: &[f32], c: &mut [f32]| dispatch_rows(a, k, bp, c, n, fresh);
@@ -104,11 +100,7 @@ fn cols(a: &ArrayView2<'_, f32>, b: &ArrayView2<'_, f32>, c: ArrayViewMut2<'_, f
     let bs = b.as_slice().expect("cols: row-major b");
     with_scratch(k * W, |ap| {
         // ap[p][lane] = a[lane, p], zero past m
-        for (p, lanes) in ap.chunks_exact_mut(W).enumerate() {
-            for (i, v) in lanes.iter_mut().enumerate() {
-                *v = if i < m { a[[i, p]] } else { 0.0 };
-            }
-        }
+        pack_lanes(a.view(), ap);
         let ap: &[f32] = ap;
         let threads = if m * n * k >= PARALLEL_MIN_MACS {
             rayon::current_num_threads().max(1)
@@ -117,6 +109,26 @@ fn cols(a: &ArrayView2<'_, f32>, b: &ArrayView2<'_, f32>, c: ArrayViewMut2<'_, f
         };
         split_cols(ap, bs, n, c, 0, threads, fresh);
     });
+}
+
+/// `dst[q·W + lane] = src[lane, q]` for the (at most `W`) rows of `src`, zero
+/// in the lanes past them: each row of `src` becomes one lane, read in its
+/// own order (contiguous for the rows of a row-major weight).
+fn pack_lanes(src: ArrayView2<'_, f32>, dst: &mut [f32]) {
+    assert!(
+        src.nrows() <= W && dst.len() == src.ncols() * W,
+        "pack_lanes: {:?} into {}",
+        src.shape(),
+        dst.len()
+    );
+    dst.fill(0.0);
+    for (lane, row) in src.rows().into_iter().enumerate() {
+        let slots = dst.chunks_exact_mut(W);
+        match row.as_slice() {
+            Some(r) => slots.zip(r).for_each(|(slot, &v)| slot[lane] = v),
+            None => slots.zip(row.iter()).for_each(|(slot, &v)| slot[lane] = v),
+        }
+    }
 }
 
 /// Runs [`cols`]'s kernel on columns `c0..` of `c`, split over `threads`
