@@ -164,11 +164,19 @@ impl<T: Float> GradSlots<'_, T> {
     }
 }
 
-/// Makes `slot` hold an array of `shape`, reusing its buffer when it fits.
+/// Makes `slot` hold an array of `shape`, reusing its buffer when it fits,
+/// and its allocation when only the shape changed (a last, shorter batch, then
+/// full ones again) and the capacity suffices.
 fn ensure<'s, T: Float>(slot: &'s mut Option<ArrayD<T>>, shape: &[usize]) -> &'s mut ArrayD<T> {
     let fits = matches!(slot, Some(a) if a.shape() == shape);
     if !fits {
-        *slot = Some(ArrayD::zeros(IxDyn(shape)));
+        let mut data = match slot.take().map(ArrayD::into_raw_vec_and_offset) {
+            Some((data, None | Some(0))) => data,
+            _ => Vec::new(),
+        };
+        data.clear();
+        data.resize(shape.iter().product(), T::zero());
+        *slot = Some(ArrayD::from_shape_vec(IxDyn(shape), data).expect("length matches shape"));
     }
     slot.as_mut().expect("slot was just filled")
 }

@@ -6,6 +6,7 @@
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use experiments::train::{OptimizerChoice, TrainConfig, Trainer};
@@ -32,6 +33,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// Held by each test: the counter is process-wide, so tests take turns.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 /// Allocations during the third epoch of W1's model and optimizer (784-10-10,
 /// SGD, batch 128) on `examples` training images.
 fn third_epoch_allocations(examples: usize, optimizer: OptimizerChoice) -> usize {
@@ -55,6 +59,7 @@ fn third_epoch_allocations(examples: usize, optimizer: OptimizerChoice) -> usize
 
 #[test]
 fn an_epoch_allocates_the_same_whatever_its_length() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     common::mnist(); // load the data before counting
     for optimizer in [OptimizerChoice::Sgd, OptimizerChoice::Adam] {
         let short = third_epoch_allocations(128 * 10, optimizer);
@@ -66,4 +71,28 @@ fn an_epoch_allocates_the_same_whatever_its_length() {
             "{optimizer:?}: {short} allocations in a 10-step epoch, {long} in a 60-step one"
         );
     }
+}
+
+#[test]
+fn a_full_batch_step_allocates_nothing_once_warm() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    common::mnist();
+    let config = TrainConfig {
+        model: "784-10-10".into(),
+        lr: 0.5,
+        batch: 60_000,
+        subset: Some(5000),
+        eval_chunk: 1024, // five chunks, the last one short
+        ..TrainConfig::default()
+    };
+    let mut trainer = Trainer::<f32>::new(&config, common::mnist()).unwrap();
+    trainer.full_batch_step().unwrap();
+    trainer.full_batch_step().unwrap();
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..3 {
+        trainer.full_batch_step().unwrap();
+    }
+    let used = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    // the per-step loss log may grow once
+    assert!(used <= 1, "{used} allocations in three full-batch steps");
 }

@@ -144,7 +144,7 @@ impl<T: Scalar> Trainer<'_, T> {
             Vec::new()
         };
         self.tape.backward_into(loss_var, &mut self.grads)?;
-        let (norm, params) = self.update(want_norm, diagnose)?;
+        let (norm, params) = self.update(want_norm, diagnose, false)?;
         self.step += 1;
         self.step_losses.push(loss);
         out.grad_norm = norm;
@@ -158,19 +158,22 @@ impl<T: Scalar> Trainer<'_, T> {
 
     /// Steps the optimizer on the gradients in `self.grads`, clipping them if
     /// asked; measures the global norm (if `want_norm`, clipping or
-    /// `diagnose`) and per-parameter statistics (if `diagnose`). Allocates
-    /// nothing in steady state: the parameter lists reuse the trainer's
-    /// buffers.
+    /// `diagnose`) and per-parameter statistics (if `diagnose`). The
+    /// gradients are the tape's, or the full-batch sums in `acc_buf` if
+    /// `accumulated`. Allocates nothing in steady state: the parameter lists
+    /// reuse the trainer's buffers.
     fn update(
         &mut self,
         want_norm: bool,
         diagnose: bool,
+        accumulated: bool,
     ) -> Result<(Option<f64>, Option<Vec<ParamStats>>)> {
         let Trainer {
             model,
             grads,
             optimizer,
             clip_buf,
+            acc_buf,
             before_buf,
             config,
             refs_buf,
@@ -180,13 +183,14 @@ impl<T: Scalar> Trainer<'_, T> {
         let mut refs: Vec<&mut nn::Param<T>> = recycle(std::mem::take(refs_buf));
         model.collect_params_mut(&mut refs);
         let mut params: Vec<ParamMut<'_, T>> = recycle(std::mem::take(params_buf));
-        params.extend(refs.drain(..).map(|p| {
+        params.extend(refs.drain(..).enumerate().map(|(i, p)| {
             let (name, value, var) = p.parts_mut();
-            ParamMut {
-                name,
-                value,
-                grad: var.and_then(|v| grads.wrt(v)).map(|g| g.view()),
-            }
+            let grad = if accumulated {
+                acc_buf.get(i).map(|a| a.view())
+            } else {
+                var.and_then(|v| grads.wrt(v)).map(|g| g.view())
+            };
+            ParamMut { name, value, grad }
         }));
         *refs_buf = recycle(refs);
         let clip = config.clip_grad_norm;
@@ -257,44 +261,33 @@ impl<T: Scalar> Trainer<'_, T> {
                 break;
             }
             let weight: T = from_f64(idx.len() as f64 / n as f64);
-            let pairs = self.model.params_and_grads(&self.grads);
-            ensure_len(&mut self.acc_buf, pairs.len());
-            for (p, acc) in pairs.iter().zip(self.acc_buf.iter_mut()) {
-                let g = p.grad.as_ref().expect("every parameter gets a gradient");
+            let Trainer {
+                model,
+                grads,
+                acc_buf,
+                refs_buf,
+                ..
+            } = &mut *self;
+            let mut refs: Vec<&mut nn::Param<T>> = recycle(std::mem::take(refs_buf));
+            model.collect_params_mut(&mut refs);
+            ensure_len(acc_buf, refs.len());
+            for (p, acc) in refs.iter().zip(acc_buf.iter_mut()) {
+                let g = p
+                    .var()
+                    .and_then(|v| grads.wrt(v))
+                    .expect("every parameter gets a gradient");
                 if c == 0 {
-                    copy_into(acc, g);
+                    copy_into(acc, &g.view());
                     acc.mapv_inplace(|v| v * weight);
                 } else {
                     acc.scaled_add(weight, g);
                 }
             }
+            *refs_buf = recycle(refs);
         }
         self.train_idx = indices;
         let loss = total / n as f64;
-        if chunks == 1 {
-            self.update(false, false)?;
-        } else {
-            let Trainer {
-                model,
-                optimizer,
-                acc_buf,
-                ..
-            } = self;
-            let mut params: Vec<ParamMut<'_, T>> = model
-                .params_mut()
-                .into_iter()
-                .zip(acc_buf.iter())
-                .map(|(p, acc)| {
-                    let (name, value, _) = p.parts_mut();
-                    ParamMut {
-                        name,
-                        value,
-                        grad: Some(acc.view()),
-                    }
-                })
-                .collect();
-            optimizer.step(&mut params)?;
-        }
+        self.update(false, false, chunks > 1)?;
         self.step += 1;
         self.step_losses.push(loss);
         Ok(loss)
