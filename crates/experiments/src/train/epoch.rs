@@ -44,6 +44,9 @@ impl<T: Scalar> Trainer<'_, T> {
         };
         let first_step = self.step;
         for (i, idx) in order.chunks(batch).enumerate() {
+            if let Some(next) = order.chunks(batch).nth(i + 1) {
+                self.encoder.prefetch(&self.splits.train, next);
+            }
             self.apply_lr()?;
             let want_norm = self.step.is_multiple_of(GRAD_NORM_EVERY);
             let out = self.train_step(idx, want_norm, i == steps / 2)?;
