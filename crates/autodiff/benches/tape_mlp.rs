@@ -1,6 +1,7 @@
 //! Forward + backward of ReLU MLPs on the tape, the baseline for later speed
 //! work: `linear` + `relu` layers and a fused `cross_entropy`, f32, batch
-//! 128. Each iteration is one training step's worth of autodiff: the tape is
+//! 128 (W1, W2's steps) and 2048 (one chunk of W3's full-batch step, where
+//! the narrow-product kernels and threads do the work). Each iteration is one training step's worth of autodiff: the tape is
 //! cleared and reused, parameters are copied into pooled buffers, and
 //! `backward_into` writes into reused `Gradients`.
 //!
@@ -13,6 +14,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::{Array1, Array2};
 
 const BATCH: usize = 128;
+
+/// Rows per chunk of a full-batch step (the trainer's default `eval_chunk`).
+const FULL_BATCH_CHUNK: usize = 2048;
 
 /// SplitMix64, so the benchmark needs no RNG crate and is reproducible.
 struct SplitMix(u64);
@@ -67,13 +71,17 @@ fn step(
 
 fn forward_backward(c: &mut Criterion) {
     let mut group = c.benchmark_group("tape_mlp");
-    group.throughput(Throughput::Elements(BATCH as u64));
-    for sizes in [&[784, 512, 512, 10][..], &[784, 10, 10]] {
+    for (sizes, batch) in [
+        (&[784, 512, 512, 10][..], BATCH),
+        (&[784, 10, 10], BATCH),
+        (&[784, 10, 10], FULL_BATCH_CHUNK),
+    ] {
+        group.throughput(Throughput::Elements(batch as u64));
         let mut rng = SplitMix(42);
         let layers = layers(sizes, &mut rng);
-        let x = Array2::from_shape_simple_fn((BATCH, sizes[0]), || rng.unit());
+        let x = Array2::from_shape_simple_fn((batch, sizes[0]), || rng.unit());
         let classes = sizes[sizes.len() - 1];
-        let labels: Vec<usize> = (0..BATCH).map(|i| (i * 7) % classes).collect();
+        let labels: Vec<usize> = (0..batch).map(|i| (i * 7) % classes).collect();
         let mut tape = Tape::new();
         let mut grads = Gradients::new();
         let name = sizes
@@ -81,7 +89,7 @@ fn forward_backward(c: &mut Criterion) {
             .map(usize::to_string)
             .collect::<Vec<_>>()
             .join("-");
-        group.bench_function(format!("{name}/f32/batch{BATCH}"), |b| {
+        group.bench_function(format!("{name}/f32/batch{batch}"), |b| {
             b.iter(|| black_box(step(&mut tape, &mut grads, &layers, &x, &labels)))
         });
     }
