@@ -299,6 +299,7 @@ pub fn run(
 /// ];
 /// let chart = experiments::bench::chart(&lines);
 /// assert_eq!(chart.series.len(), 2);
+/// assert!(chart.x_names[0].starts_with("W1"));
 /// ```
 pub fn chart(lines: &[Value]) -> crate::plot::LineChart {
     use crate::plot::{LineChart, Scale, Series, SeriesStyle};
@@ -312,10 +313,15 @@ pub fn chart(lines: &[Value]) -> crate::plot::LineChart {
     }
     let mut chart = LineChart::new(
         "Median seconds per unit (W1, W2: epoch; W3: full-batch step)",
-        "workload (1 = W1, 2 = W2, 3 = W3)",
-        "seconds",
+        "workload",
+        "seconds (log scale)",
     )
-    .y_scale(Scale::Log);
+    .y_scale(Scale::Log)
+    .x_names([
+        "W1 (784-10-10, SGD)",
+        "W2 (784-512-512-10, Adam)",
+        "W3 (full batch)",
+    ]);
     for runner in runners {
         let points: Vec<(f64, f64)> = lines
             .iter()

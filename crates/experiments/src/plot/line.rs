@@ -142,6 +142,9 @@ pub struct LineChart {
     pub series: Vec<Series>,
     /// Pixel size.
     pub size: (u32, u32),
+    /// Names for x = 1, 2, ... (categories such as workloads); empty for a
+    /// numeric axis.
+    pub x_names: Vec<String>,
 }
 
 impl LineChart {
@@ -164,7 +167,21 @@ impl LineChart {
             y_scale: Scale::Linear,
             series: Vec::new(),
             size: (900, 600),
+            x_names: Vec::new(),
         }
+    }
+
+    /// Labels x = 1, 2, ... with `names` (and no other x position), for a
+    /// categorical axis.
+    ///
+    /// ```
+    /// use experiments::plot::LineChart;
+    /// let c = LineChart::new("t", "workload", "s").x_names(["W1", "W2"]);
+    /// assert_eq!(c.x_names, ["W1", "W2"]);
+    /// ```
+    pub fn x_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.x_names = names.into_iter().map(Into::into).collect();
+        self
     }
 
     /// Sets the horizontal scale.
@@ -242,9 +259,11 @@ impl Figure for LineChart {
             .flatten()
             .map(|p| p.1)
             .chain(bands.iter().flatten().flat_map(|b| [b.1, b.2]));
-        let (Some((x0, x1)), Some((y0, y1))) =
-            (ticks::padded_range(xs, 0.02), ticks::padded_range(ys, 0.05))
-        else {
+        let (Some((x0, x1)), Some((y0, y1))) = (
+            // categories get room for their names at the edges
+            ticks::padded_range(xs, if self.x_names.is_empty() { 0.02 } else { 0.2 }),
+            ticks::padded_range(ys, 0.05),
+        ) else {
             return draw_empty(root, &self.title);
         };
         let mut chart = ChartBuilder::on(root)
@@ -255,11 +274,23 @@ impl Figure for LineChart {
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(text)?;
         let (xs, ys) = (self.x_scale, self.y_scale);
-        let fx = move |v: &f64| xs.label(*v);
+        let names = &self.x_names;
+        let fx = move |v: &f64| {
+            if names.is_empty() {
+                return xs.label(*v);
+            }
+            let i = v.round();
+            match names.get((i as usize).wrapping_sub(1)) {
+                Some(name) if (v - i).abs() < 1e-6 && i >= 1.0 => name.clone(),
+                _ => String::new(),
+            }
+        };
         let fy = move |v: &f64| ys.label(*v);
-        chart
-            .configure_mesh()
-            .x_desc(self.x_label.as_str())
+        let mut mesh = chart.configure_mesh();
+        if !self.x_names.is_empty() {
+            mesh.x_labels(self.x_names.len());
+        }
+        mesh.x_desc(self.x_label.as_str())
             .y_desc(self.y_label.as_str())
             .x_label_formatter(&fx)
             .y_label_formatter(&fy)
