@@ -199,10 +199,11 @@ impl<T: Float> Tape<T> {
 /// Rows per block when a large cross-entropy is split over threads; the
 /// block partial sums are added in order, so the loss does not depend on the
 /// thread count.
-const CE_BLOCK_ROWS: usize = 1024;
+const CE_BLOCK_ROWS: usize = 512;
 
-/// Batches with at least this many logits are split over rayon's threads.
-const CE_PARALLEL_MIN: usize = 1 << 16;
+/// Batches with at least this many logits are split over rayon's threads (a
+/// full-batch chunk of 2048 rows × 10 classes is; a 128-row minibatch is not).
+const CE_PARALLEL_MIN: usize = 1 << 14;
 
 /// Fills `ps` with `softmax(xs)` row by row (as `exp(log_softmax)`) and
 /// returns `-Σ_i log_softmax(xs)[i, labels[i]]`.

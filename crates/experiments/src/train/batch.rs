@@ -53,8 +53,12 @@ impl<T: Scalar> BatchEncoder<T> {
         labels.clear();
         labels.extend(indices.iter().map(|&i| usize::from(all_labels[i])));
         let (a, b) = (self.a, self.b);
+        // consecutive rows (a full-batch chunk) stream in by themselves
+        let scattered = indices.windows(2).any(|w| w[1] != w[0] + 1);
         let encode = |out: &mut [T], indices: &[usize]| {
-            touch(pixels, indices, d);
+            if scattered {
+                touch(pixels, indices, d);
+            }
             encode_wide(out, pixels, indices, d, a, b);
         };
         if out.len() >= PARALLEL_MIN_PIXELS && d > 0 {
