@@ -23,12 +23,10 @@ use std::cell::RefCell;
 
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
+use crate::ops::linalg::PARALLEL_MIN_MACS;
+
 /// Lanes of a register block: the skinny side is padded to this width.
 const W: usize = 16;
-
-/// Products with at least this many multiply-adds are split over rayon's
-/// threads.
-const PARALLEL_MIN_MACS: usize = 1 << 21;
 
 /// `c = a·b` (`fresh`) or `c += a·b` on these kernels if the CPU has AVX2+FMA
 /// or AVX-512 and the shapes fit (see [`rows_fits`], [`cols_fits`]); `false`

@@ -21,7 +21,7 @@ fn as2_mut<T>(a: &mut ArrayD<T>) -> ArrayViewMut2<'_, T> {
 /// Products with at least this many multiply-adds use every rayon thread
 /// (`RAYON_NUM_THREADS`); smaller ones stay on the calling thread, where
 /// thread hand-off would cost more than it saves.
-const PARALLEL_MIN_MACS: usize = 1 << 21;
+pub(crate) const PARALLEL_MIN_MACS: usize = 1 << 21;
 
 /// `c = a·b` (fresh) or `c += a·b`: on our own kernels (`skinny.rs`, f32)
 /// when a side is at most 16 wide, else on the `gemm` crate's kernels, which pick AVX2 /
