@@ -1,34 +1,11 @@
 //! The adaptive-learning-rate study in its tiny mode: its claims on the
 //! numbers, and its figures.
 
-use std::path::{Path, PathBuf};
+mod study_support;
 
 use experiments::studies::adaptive::{self, Config, Function};
 use experiments::study::{Size, StudyContext, find, run_one};
 use experiments::train::OptimizerChoice;
-
-fn data_dir() -> PathBuf {
-    match std::env::var_os("OPTILAB_DATA_DIR") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets"),
-    }
-}
-
-fn check_figures(dir: &Path, report: &experiments::report::Report) {
-    let md = std::fs::read_to_string(dir.join("README.md")).unwrap();
-    assert!(!report.figures.is_empty());
-    for f in &report.figures {
-        let png = std::fs::read(dir.join(format!("{}.png", f.stem))).unwrap();
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{} is not a PNG", f.stem);
-        let svg = std::fs::read_to_string(dir.join(format!("{}.svg", f.stem))).unwrap();
-        assert!(svg.contains("<svg"), "{} is not an SVG", f.stem);
-        assert!(
-            md.contains(&format!("({}.png)", f.stem)),
-            "README misses {}",
-            f.stem
-        );
-    }
-}
 
 #[test]
 fn momentum_and_adam_beat_gradient_descent_on_the_quadratic() {
@@ -60,7 +37,7 @@ fn momentum_and_adam_beat_gradient_descent_on_the_quadratic() {
 #[test]
 fn every_optimizer_lowers_the_mnist_loss_and_figures_are_written() {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = StudyContext::new(dir.path(), Size::Tiny, data_dir());
+    let ctx = StudyContext::new(dir.path(), Size::Tiny, study_support::data_dir());
     let config = Config::for_size(Size::Tiny);
     let runs = adaptive::run_mnist(&config, ctx.mnist().unwrap()).unwrap();
     assert_eq!(runs.len(), config.optimizers.len());
@@ -77,5 +54,6 @@ fn every_optimizer_lowers_the_mnist_loss_and_figures_are_written() {
     let report = run_one(&*study, &ctx).unwrap();
     assert_eq!(report.outcome, experiments::report::Outcome::Completed);
     assert!(report.finding.contains("momentum"));
-    check_figures(&ctx.dir("adaptive"), &report);
+    study_support::assert_report_complete(&report, &ctx.dir("adaptive"));
+    study_support::assert_registered(&report);
 }
