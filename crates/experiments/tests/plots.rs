@@ -5,7 +5,7 @@ use std::path::Path;
 
 use experiments::plot::{ContourPlot, Heatmap, ImageGrid, LineChart, Scale, Series, save};
 
-fn assert_valid(files: &[std::path::PathBuf; 2]) {
+fn assert_valid(files: &[std::path::PathBuf; 3]) {
     let png = std::fs::read(&files[0]).unwrap();
     assert_eq!(
         &png[..8],
@@ -16,6 +16,9 @@ fn assert_valid(files: &[std::path::PathBuf; 2]) {
     assert!(png.len() > 2000, "{:?} is suspiciously small", files[0]);
     let svg = std::fs::read_to_string(&files[1]).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    let json = std::fs::read_to_string(&files[2]).unwrap();
+    let back: experiments::plot::Figure = serde_json::from_str(&json).unwrap();
+    assert!(!back.title().is_empty());
 }
 
 /// A temporary directory, kept when `OPTILAB_KEEP_PLOTS` names a folder (to
@@ -46,7 +49,7 @@ fn line_chart_with_log_axis_band_and_non_finite_points() {
         .y_scale(Scale::Log)
         .with(Series::line("gradient descent", gd).band(band))
         .with(Series::line("with NaN", nan));
-    let files = save(&chart, &dir.path().join("line")).unwrap();
+    let files = save(&(&chart).into(), &dir.path().join("line")).unwrap();
     assert_valid(&files);
     let svg = std::fs::read_to_string(&files[1]).unwrap();
     assert!(svg.contains("gradient descent") && svg.contains("iteration"));
@@ -57,7 +60,7 @@ fn chart_of_only_non_finite_values_still_renders() {
     let dir = out_dir();
     let chart =
         LineChart::new("diverged", "step", "loss").with(Series::line("nan", vec![(0.0, f64::NAN)]));
-    assert_valid(&save(&chart, &dir.path().join("empty")).unwrap());
+    assert_valid(&save(&(&chart).into(), &dir.path().join("empty")).unwrap());
 }
 
 #[test]
@@ -74,13 +77,13 @@ fn contour_heatmap_and_image_grid_render() {
         "gd",
         vec![(2.5, 1.2), (2.0, -1.0), (1.7, 0.8), (1.4, -0.6)],
     ));
-    assert_valid(&save(&contour, &dir.path().join("contour")).unwrap());
+    assert_valid(&save(&(&contour).into(), &dir.path().join("contour")).unwrap());
     let heat = Heatmap::new(
         "contribution",
         ndarray::Array2::from_shape_fn((10, 10), |(r, c)| r as f64 - c as f64),
     )
     .axes("class", "hidden unit");
-    assert_valid(&save(&heat, &dir.path().join("heat")).unwrap());
+    assert_valid(&save(&(&heat).into(), &dir.path().join("heat")).unwrap());
     let mut grid = ImageGrid::new("hidden units", 5);
     for k in 0..10 {
         grid = grid.with(
@@ -88,5 +91,5 @@ fn contour_heatmap_and_image_grid_render() {
             ndarray::Array2::from_shape_fn((28, 28), |(r, c)| ((r * c + k) as f64).sin()),
         );
     }
-    assert_valid(&save(&grid, &dir.path().join("grid")).unwrap());
+    assert_valid(&save(&(&grid).into(), &dir.path().join("grid")).unwrap());
 }

@@ -44,8 +44,9 @@ pub fn bench_plot(args: &BenchPlotArgs) -> Result<(), String> {
             .map_err(|e| format!("{} line {}: {e}", args.input.display(), i + 1))?;
         lines.push(value);
     }
-    let [png, svg] = experiments::plot::save(&experiments::bench::chart(&lines), &args.out)
-        .map_err(|e| e.to_string())?;
+    let [png, svg, _] =
+        experiments::plot::save(&experiments::bench::chart(&lines).into(), &args.out)
+            .map_err(|e| e.to_string())?;
     eprintln!("wrote {} and {}", png.display(), svg.display());
     Ok(())
 }

@@ -3,10 +3,11 @@
 use ndarray::Array2;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::colors::{PALETTE, sequential};
 use super::line::Series;
-use super::{Figure, text, ticks};
+use super::{Draw, text, ticks};
 
 /// Filled contour bands of `f(x, y)` sampled on a grid, with trajectories
 /// (for example gradient descent and momentum on an ill-conditioned quadratic).
@@ -17,7 +18,7 @@ use super::{Figure, text, ticks};
 ///     .with(Series::line("gd", vec![(1.5, 0.8), (1.2, -0.7), (1.0, 0.5)]));
 /// assert_eq!(plot.values.dim(), (40, 40));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContourPlot {
     /// Title above the plot.
     pub title: String,
@@ -30,6 +31,7 @@ pub struct ContourPlot {
     /// `(min, max)` of y.
     pub y_range: (f64, f64),
     /// `values[[iy, ix]]` = f at the centre of cell (ix, iy), y increasing with iy.
+    #[serde(with = "super::nonfinite::matrix")]
     pub values: Array2<f64>,
     /// Number of colour bands.
     pub levels: usize,
@@ -37,6 +39,10 @@ pub struct ContourPlot {
     pub log_levels: bool,
     /// Paths drawn on top, in [`PALETTE`] colours, start marked by a square.
     pub trajectories: Vec<Series>,
+    /// Colour-bar label with the unit of the values ("loss", "f(x, y)").
+    pub colorbar: String,
+    /// The minimizer, marked with a star when known.
+    pub minimizer: Option<(f64, f64)>,
 }
 
 impl ContourPlot {
@@ -66,6 +72,8 @@ impl ContourPlot {
             levels: 16,
             log_levels: true,
             trajectories: Vec::new(),
+            colorbar: "f(x, y)".into(),
+            minimizer: None,
         }
     }
 
@@ -78,6 +86,28 @@ impl ContourPlot {
     /// ```
     pub fn with(mut self, trajectory: Series) -> Self {
         self.trajectories.push(trajectory);
+        self
+    }
+
+    /// Marks the minimizer at `(x, y)`.
+    ///
+    /// ```
+    /// let p = experiments::plot::ContourPlot::from_fn("f", (0.0, 1.0), (0.0, 1.0), 4, |x, _| x).minimizer(0.0, 0.5);
+    /// assert_eq!(p.minimizer, Some((0.0, 0.5)));
+    /// ```
+    pub fn minimizer(mut self, x: f64, y: f64) -> Self {
+        self.minimizer = Some((x, y));
+        self
+    }
+
+    /// Sets the colour bar's label (what the values are, with their unit).
+    ///
+    /// ```
+    /// let p = experiments::plot::ContourPlot::from_fn("f", (0.0, 1.0), (0.0, 1.0), 4, |x, _| x).colorbar("loss");
+    /// assert_eq!(p.colorbar, "loss");
+    /// ```
+    pub fn colorbar(mut self, label: impl Into<String>) -> Self {
+        self.colorbar = label.into();
         self
     }
 
@@ -107,7 +137,7 @@ impl ContourPlot {
     }
 }
 
-impl Figure for ContourPlot {
+impl Draw for ContourPlot {
     fn size(&self) -> (u32, u32) {
         (800, 700)
     }
@@ -148,7 +178,7 @@ impl Figure for ContourPlot {
         chart.draw_series(cells).map_err(text)?;
         let clamp = |(x, y): (f64, f64)| (x.clamp(x0, x1), y.clamp(y0, y1));
         for (i, t) in self.trajectories.iter().enumerate() {
-            let color = PALETTE[(i + 1) % PALETTE.len()];
+            let color = PALETTE[t.color.unwrap_or(i + 1) % PALETTE.len()];
             let pts: Vec<(f64, f64)> = t
                 .points
                 .iter()
@@ -158,7 +188,7 @@ impl Figure for ContourPlot {
             chart
                 .draw_series(LineSeries::new(pts.iter().copied(), color.stroke_width(2)))
                 .map_err(text)?
-                .label(t.label.as_str())
+                .label(t.legend_text())
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
                 });

@@ -3,9 +3,10 @@
 use ndarray::Array2;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::colors::diverging;
-use super::{Figure, text};
+use super::{Draw, text};
 
 /// A matrix drawn as cells coloured blue (negative) to red (positive), with
 /// row and column labels, e.g. each hidden unit's contribution to each class.
@@ -17,11 +18,12 @@ use super::{Figure, text};
 ///     .cols(vec!["0".into(), "1".into()]);
 /// assert_eq!(h.row_labels.len(), 2);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Heatmap {
     /// Title above the plot.
     pub title: String,
     /// The values, `values[[row, col]]`.
+    #[serde(with = "super::nonfinite::matrix")]
     pub values: Array2<f64>,
     /// One label per row (row 0 drawn at the top).
     pub row_labels: Vec<String>,
@@ -31,6 +33,8 @@ pub struct Heatmap {
     pub x_label: String,
     /// Vertical axis description.
     pub y_label: String,
+    /// Colour-bar label with the unit of the values.
+    pub colorbar: String,
 }
 
 impl Heatmap {
@@ -49,6 +53,7 @@ impl Heatmap {
             values,
             x_label: String::new(),
             y_label: String::new(),
+            colorbar: String::new(),
         }
     }
 
@@ -74,6 +79,17 @@ impl Heatmap {
         self
     }
 
+    /// Sets the colour bar's label (what the values are, with their unit).
+    ///
+    /// ```
+    /// let h = experiments::plot::Heatmap::new("m", ndarray::Array2::zeros((1, 1))).colorbar("weight");
+    /// assert_eq!(h.colorbar, "weight");
+    /// ```
+    pub fn colorbar(mut self, label: impl Into<String>) -> Self {
+        self.colorbar = label.into();
+        self
+    }
+
     /// Sets the axis descriptions.
     ///
     /// ```
@@ -87,7 +103,7 @@ impl Heatmap {
     }
 }
 
-impl Figure for Heatmap {
+impl Draw for Heatmap {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         root.fill(&WHITE).map_err(text)?;
         let (rows, cols) = self.values.dim();

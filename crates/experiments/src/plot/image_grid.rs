@@ -4,9 +4,10 @@
 use ndarray::Array2;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::colors::diverging;
-use super::{Figure, text};
+use super::{Draw, text};
 
 /// Signed images drawn blue (negative) to white (0) to red (positive), each
 /// scaled to its own largest magnitude, with a caption per image.
@@ -17,11 +18,12 @@ use super::{Figure, text};
 /// let grid = ImageGrid::new("hidden units", 5).with("unit 0", w);
 /// assert_eq!(grid.images.len(), 1);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageGrid {
     /// Title above the grid.
     pub title: String,
     /// `(caption, pixels)`, pixels indexed `[row, col]`.
+    #[serde(with = "super::nonfinite::images")]
     pub images: Vec<(String, Array2<f64>)>,
     /// Images per row.
     pub columns: usize,
@@ -61,7 +63,7 @@ const CELL: u32 = 160;
 const CAPTION: u32 = 22;
 const TITLE: u32 = 40;
 
-impl Figure for ImageGrid {
+impl Draw for ImageGrid {
     fn size(&self) -> (u32, u32) {
         (
             self.columns as u32 * CELL,

@@ -2,12 +2,15 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
+use super::annotation::{Annotation, AnnotationKind};
 use super::colors::PALETTE;
-use super::{Figure, text, ticks};
+use super::{Draw, text, ticks};
 
 /// How an axis maps values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Scale {
     /// Values as they are.
     #[default]
@@ -33,7 +36,8 @@ impl Scale {
 }
 
 /// How a series is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SeriesStyle {
     /// A line through the points.
     #[default]
@@ -52,16 +56,70 @@ pub enum SeriesStyle {
 /// let s = Series::line("mean", vec![(0.0, 1.0), (1.0, 0.5)]).band(vec![(0.0, 0.9, 1.1), (1.0, 0.4, 0.6)]);
 /// assert_eq!(s.points.len(), 2);
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Series {
     /// Legend text.
     pub label: String,
-    /// The points, in drawing order.
+    /// The points, in drawing order (non-finite values are written to JSON
+    /// as `null`).
+    #[serde(with = "super::nonfinite::points")]
     pub points: Vec<(f64, f64)>,
     /// Shaded spread around the points, if any.
+    #[serde(with = "super::nonfinite::bands")]
     pub band: Vec<(f64, f64, f64)>,
     /// Line, markers, or both.
     pub style: SeriesStyle,
+    /// The method this series shows ("sgd", "kaiming"): series with the same
+    /// key get the same colour in every figure of a study. `None` uses the
+    /// label.
+    pub key: Option<String>,
+    /// Index into [`PALETTE`]; assigned from the key by the study's report
+    /// when `None` (and by position when drawn outside a report).
+    pub color: Option<usize>,
+    /// Solid, dashed or dotted line.
+    pub dash: Dash,
+    /// How the series ended, when it stopped early: drawn as a marker at its
+    /// last finite point and explained in the legend.
+    pub end: Option<SeriesEnd>,
+}
+
+/// Line pattern of a series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dash {
+    /// A solid line.
+    #[default]
+    Solid,
+    /// Long dashes (for example a scaled variant of a method).
+    Dashed,
+    /// Dots.
+    Dotted,
+}
+
+/// Why a series stops before the others.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "step")]
+pub enum SeriesEnd {
+    /// The run diverged (loss grew past the divergence threshold) at this step.
+    Diverged(f64),
+    /// The loss became NaN or infinite at this step.
+    NonFinite(f64),
+}
+
+impl SeriesEnd {
+    /// The legend's words for it: "diverged at step 12", "NaN at step 40".
+    ///
+    /// ```
+    /// assert_eq!(experiments::plot::SeriesEnd::Diverged(12.0).describe(), "diverged at step 12");
+    /// ```
+    pub fn describe(&self) -> String {
+        let step = |k: f64| super::ticks::linear(k);
+        match *self {
+            SeriesEnd::Diverged(k) => format!("diverged at step {}", step(k)),
+            SeriesEnd::NonFinite(k) => format!("NaN at step {}", step(k)),
+        }
+    }
 }
 
 impl Series {
@@ -114,6 +172,80 @@ impl Series {
         self.style = style;
         self
     }
+
+    /// The same series identified as method `key` (one colour per key
+    /// across a study's figures).
+    ///
+    /// ```
+    /// let s = experiments::plot::Series::line("sgd, lr 0.1", vec![]).key("sgd");
+    /// assert_eq!(s.key.as_deref(), Some("sgd"));
+    /// ```
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The same series with an explicit [`PALETTE`] colour.
+    ///
+    /// ```
+    /// assert_eq!(experiments::plot::Series::line("a", vec![]).color(3).color, Some(3));
+    /// ```
+    pub fn color(mut self, index: usize) -> Self {
+        self.color = Some(index);
+        self
+    }
+
+    /// The same series drawn with line pattern `dash`.
+    ///
+    /// ```
+    /// use experiments::plot::{Dash, Series};
+    /// assert_eq!(Series::line("a", vec![]).dash(Dash::Dashed).dash, Dash::Dashed);
+    /// ```
+    pub fn dash(mut self, dash: Dash) -> Self {
+        self.dash = dash;
+        self
+    }
+
+    /// The same series marked as having diverged at `step`.
+    ///
+    /// ```
+    /// use experiments::plot::{Series, SeriesEnd};
+    /// assert_eq!(Series::line("a", vec![]).diverged_at(7.0).end, Some(SeriesEnd::Diverged(7.0)));
+    /// ```
+    pub fn diverged_at(mut self, step: f64) -> Self {
+        self.end = Some(SeriesEnd::Diverged(step));
+        self
+    }
+
+    /// The same series marked as having become NaN/∞ at `step`.
+    ///
+    /// ```
+    /// use experiments::plot::{Series, SeriesEnd};
+    /// assert_eq!(Series::line("a", vec![]).non_finite_at(9.0).end, Some(SeriesEnd::NonFinite(9.0)));
+    /// ```
+    pub fn non_finite_at(mut self, step: f64) -> Self {
+        self.end = Some(SeriesEnd::NonFinite(step));
+        self
+    }
+
+    /// The name that picks this series' colour: its key, else its label.
+    ///
+    /// ```
+    /// let s = experiments::plot::Series::line("adam (lr 1e-3)", vec![]).key("adam");
+    /// assert_eq!(s.color_key(), "adam");
+    /// ```
+    pub fn color_key(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.label)
+    }
+
+    /// Legend text including how the series ended.
+    pub(crate) fn legend_text(&self) -> String {
+        match &self.end {
+            Some(end) if self.label.is_empty() => end.describe(),
+            Some(end) => format!("{} ({})", self.label, end.describe()),
+            None => self.label.clone(),
+        }
+    }
 }
 
 /// A chart of several series with labelled axes and a legend.
@@ -126,7 +258,8 @@ impl Series {
 ///     .with(Series::line("test", vec![(1.0, 0.6), (2.0, 0.4)]));
 /// assert_eq!(chart.series.len(), 2);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LineChart {
     /// Title above the chart.
     pub title: String,
@@ -145,6 +278,22 @@ pub struct LineChart {
     /// Names for x = 1, 2, ... (categories such as workloads); empty for a
     /// numeric axis.
     pub x_names: Vec<String>,
+    /// Unit of the horizontal axis ("s", "MiB", "epoch"), empty if none.
+    pub x_unit: String,
+    /// Unit of the vertical axis, empty if none.
+    pub y_unit: String,
+    /// Fixed horizontal range (data units); `None` fits the data.
+    pub x_range: Option<(f64, f64)>,
+    /// Fixed vertical range (data units); `None` fits the data.
+    pub y_range: Option<(f64, f64)>,
+    /// Reference lines, points and text.
+    pub annotations: Vec<Annotation>,
+}
+
+impl Default for LineChart {
+    fn default() -> Self {
+        LineChart::new("", "", "")
+    }
 }
 
 impl LineChart {
@@ -168,7 +317,56 @@ impl LineChart {
             series: Vec::new(),
             size: (900, 600),
             x_names: Vec::new(),
+            x_unit: String::new(),
+            y_unit: String::new(),
+            x_range: None,
+            y_range: None,
+            annotations: Vec::new(),
         }
+    }
+
+    /// Sets the axes' units.
+    ///
+    /// ```
+    /// let c = experiments::plot::LineChart::new("t", "time", "memory").units("s", "MiB");
+    /// assert_eq!(c.y_unit, "MiB");
+    /// ```
+    pub fn units(mut self, x: impl Into<String>, y: impl Into<String>) -> Self {
+        self.x_unit = x.into();
+        self.y_unit = y.into();
+        self
+    }
+
+    /// Fixes the vertical range (data units).
+    ///
+    /// ```
+    /// assert_eq!(experiments::plot::LineChart::new("t", "x", "y").y_range(0.0, 1.0).y_range, Some((0.0, 1.0)));
+    /// ```
+    pub fn y_range(mut self, lo: f64, hi: f64) -> Self {
+        self.y_range = Some((lo, hi));
+        self
+    }
+
+    /// Fixes the horizontal range (data units).
+    ///
+    /// ```
+    /// assert_eq!(experiments::plot::LineChart::new("t", "x", "y").x_range(1.0, 9.0).x_range, Some((1.0, 9.0)));
+    /// ```
+    pub fn x_range(mut self, lo: f64, hi: f64) -> Self {
+        self.x_range = Some((lo, hi));
+        self
+    }
+
+    /// Adds an annotation.
+    ///
+    /// ```
+    /// use experiments::plot::{Annotation, LineChart};
+    /// let c = LineChart::new("t", "x", "y").annotate(Annotation::hline(0.1, "target"));
+    /// assert_eq!(c.annotations.len(), 1);
+    /// ```
+    pub fn annotate(mut self, annotation: Annotation) -> Self {
+        self.annotations.push(annotation);
+        self
     }
 
     /// Labels x = 1, 2, ... with `names` (and no other x position), for a
@@ -223,7 +421,7 @@ impl LineChart {
     }
 }
 
-impl Figure for LineChart {
+impl Draw for LineChart {
     fn size(&self) -> (u32, u32) {
         self.size
     }
@@ -259,10 +457,15 @@ impl Figure for LineChart {
             .flatten()
             .map(|p| p.1)
             .chain(bands.iter().flatten().flat_map(|b| [b.1, b.2]));
+        let fixed = |r: Option<(f64, f64)>, scale: Scale| {
+            r.and_then(|(lo, hi)| Some((scale.map(lo)?, scale.map(hi)?)))
+        };
         let (Some((x0, x1)), Some((y0, y1))) = (
             // categories get room for their names at the edges
-            ticks::padded_range(xs, if self.x_names.is_empty() { 0.02 } else { 0.2 }),
-            ticks::padded_range(ys, 0.05),
+            fixed(self.x_range, self.x_scale).or_else(|| {
+                ticks::padded_range(xs, if self.x_names.is_empty() { 0.02 } else { 0.2 })
+            }),
+            fixed(self.y_range, self.y_scale).or_else(|| ticks::padded_range(ys, 0.05)),
         ) else {
             return draw_empty(root, &self.title);
         };
@@ -290,8 +493,12 @@ impl Figure for LineChart {
         if !self.x_names.is_empty() {
             mesh.x_labels(self.x_names.len());
         }
-        mesh.x_desc(self.x_label.as_str())
-            .y_desc(self.y_label.as_str())
+        let (x_desc, y_desc) = (
+            with_unit(&self.x_label, &self.x_unit),
+            with_unit(&self.y_label, &self.y_unit),
+        );
+        mesh.x_desc(x_desc)
+            .y_desc(y_desc)
             .x_label_formatter(&fx)
             .y_label_formatter(&fy)
             .light_line_style(RGBColor(235, 235, 235))
@@ -302,7 +509,7 @@ impl Figure for LineChart {
         for (i, (series, (points, band))) in
             self.series.iter().zip(lines.iter().zip(&bands)).enumerate()
         {
-            let color = PALETTE[i % PALETTE.len()];
+            let color = PALETTE[series.color.unwrap_or(i) % PALETTE.len()];
             if band.len() >= 2 {
                 let mut outline: Vec<(f64, f64)> = band.iter().map(|b| (b.0, b.1)).collect();
                 outline.extend(band.iter().rev().map(|b| (b.0, b.2)));
@@ -313,25 +520,91 @@ impl Figure for LineChart {
                     )))
                     .map_err(text)?;
             }
+            let dash = series.dash;
+            // two strokes: touching for a solid line, with a gap for dashes
+            let gap = if dash == Dash::Solid { 0 } else { 5 };
             let legend = move |(x, y): (i32, i32)| {
-                PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (11 - gap, 0)], color.stroke_width(3))
+                    + PathElement::new(vec![(11 + gap, 0), (22, 0)], color.stroke_width(3))
             };
-            let drawn = if series.style == SeriesStyle::Points {
-                chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
-            } else {
-                chart.draw_series(LineSeries::new(
-                    points.iter().copied(),
-                    color.stroke_width(2),
-                ))
+            let style = color.stroke_width(2);
+            let drawn = match (series.style, dash) {
+                (SeriesStyle::Points, _) => {
+                    chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                }
+                (_, Dash::Solid) => {
+                    chart.draw_series(LineSeries::new(points.iter().copied(), style))
+                }
+                (_, Dash::Dashed) => {
+                    chart.draw_series(DashedLineSeries::new(points.iter().copied(), 8, 5, style))
+                }
+                (_, Dash::Dotted) => {
+                    chart.draw_series(DashedLineSeries::new(points.iter().copied(), 2, 4, style))
+                }
             };
             drawn
                 .map_err(text)?
-                .label(series.label.as_str())
+                .label(series.legend_text())
                 .legend(legend);
             if series.style == SeriesStyle::LinePoints {
                 chart
                     .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
                     .map_err(text)?;
+            }
+            if let (Some(_), Some(&last)) = (series.end, points.last()) {
+                chart
+                    .draw_series(std::iter::once(Cross::new(last, 8, color.stroke_width(3))))
+                    .map_err(text)?;
+            }
+        }
+        for a in &self.annotations {
+            let (xl, yl) = (x0 + 0.01 * (x1 - x0), y1 - 0.04 * (y1 - y0));
+            let grey = RGBColor(90, 90, 90);
+            let font = ("sans-serif", 13).into_font().color(&grey);
+            match a.kind {
+                AnnotationKind::VLine => {
+                    if let Some(x) = self.x_scale.map(a.x) {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![(x, y0), (x, y1)],
+                                grey.stroke_width(1),
+                            )))
+                            .map_err(text)?;
+                        chart
+                            .draw_series(std::iter::once(Text::new(a.text.clone(), (x, yl), font)))
+                            .map_err(text)?;
+                    }
+                }
+                AnnotationKind::HLine => {
+                    if let Some(y) = self.y_scale.map(a.y) {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![(x0, y), (x1, y)],
+                                grey.stroke_width(1),
+                            )))
+                            .map_err(text)?;
+                        chart
+                            .draw_series(std::iter::once(Text::new(a.text.clone(), (xl, y), font)))
+                            .map_err(text)?;
+                    }
+                }
+                AnnotationKind::Point | AnnotationKind::Text => {
+                    if let Some(p) = self.mapped(a.x, a.y) {
+                        if a.kind == AnnotationKind::Point {
+                            chart
+                                .draw_series(std::iter::once(TriangleMarker::new(
+                                    p,
+                                    7,
+                                    BLACK.filled(),
+                                )))
+                                .map_err(text)?;
+                        }
+                        chart
+                            .draw_series(std::iter::once(Text::new(a.text.clone(), p, font)))
+                            .map_err(text)?;
+                    }
+                }
             }
         }
         if self.series.iter().any(|s| !s.label.is_empty()) {
@@ -345,6 +618,15 @@ impl Figure for LineChart {
                 .map_err(text)?;
         }
         Ok(())
+    }
+}
+
+/// An axis description with its unit: "time (s)".
+pub(crate) fn with_unit(label: &str, unit: &str) -> String {
+    if unit.is_empty() {
+        label.to_string()
+    } else {
+        format!("{label} ({unit})")
     }
 }
 

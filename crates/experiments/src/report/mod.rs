@@ -12,9 +12,11 @@
 //! ```
 
 mod data;
+mod frame;
 mod index;
 mod study;
 
 pub use data::{write_csv, write_json};
+pub use frame::{Check, Frame, Source, Verdict};
 pub use index::write_index;
 pub use study::{FigureRef, Outcome, Report};

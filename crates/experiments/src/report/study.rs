@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::frame::Frame;
 use crate::error::{ExperimentsError, Result};
-use crate::plot::{Figure, save};
+use crate::plot::{Figure, PALETTE, save};
 
 /// Whether a study ran to the end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +53,16 @@ pub struct Report {
     pub seconds: f64,
     /// Completed or failed.
     pub outcome: Outcome,
+    /// The claim, experiment and computed verdict, when the study states them.
+    #[serde(default)]
+    pub frame: Option<Frame>,
+    /// Whether this was a full-size run (`--full`) rather than the quick tour.
+    #[serde(default)]
+    pub full: bool,
+    /// Palette index of each method (series key) in this study's figures, so
+    /// a method keeps its colour from figure to figure.
+    #[serde(default)]
+    pub colors: std::collections::BTreeMap<String, usize>,
 }
 
 impl Report {
@@ -75,6 +86,9 @@ impl Report {
             data_files: Vec::new(),
             seconds: 0.0,
             outcome: Outcome::Completed,
+            frame: None,
+            full: false,
+            colors: Default::default(),
         }
     }
 
@@ -97,7 +111,10 @@ impl Report {
         }
     }
 
-    /// Draws `figure` into `<dir>/<stem>.png|svg` and records it.
+    /// Draws `figure` into `<dir>/<stem>.png|svg|json` and records it.
+    /// Series without an explicit colour get their method's colour: the
+    /// first figure that shows a key (a series' key, else its label) fixes
+    /// its colour for the rest of the study.
     ///
     /// **Errors**: as [`save`].
     ///
@@ -115,9 +132,17 @@ impl Report {
         dir: &Path,
         stem: &str,
         caption: &str,
-        figure: &impl Figure,
+        figure: impl Into<Figure>,
     ) -> Result<()> {
-        save(figure, &dir.join(stem))?;
+        let mut figure = figure.into();
+        for s in figure.series_mut() {
+            if s.color.is_none() {
+                let next = self.colors.len() % PALETTE.len();
+                let key = s.color_key().to_string();
+                s.color = Some(*self.colors.entry(key).or_insert(next));
+            }
+        }
+        save(&figure, &dir.join(stem))?;
         self.figures.push(FigureRef {
             stem: stem.to_string(),
             caption: caption.to_string(),
@@ -150,6 +175,10 @@ impl Report {
         );
         if let Outcome::Failed(e) = &self.outcome {
             md.push_str(&format!("**This study failed:** `{e}`\n\n"));
+        }
+        if let Some(frame) = &self.frame {
+            md.push_str(&frame.to_markdown(&self.name, self.full));
+            md.push('\n');
         }
         if !self.finding.is_empty() {
             md.push_str(self.finding.trim_end());

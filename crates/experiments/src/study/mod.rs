@@ -78,6 +78,7 @@ pub fn run_one(study: &dyn Study, ctx: &StudyContext) -> Result<Report> {
         Err(e) => Report::failed(study.name(), study.title(), study.section(), e.to_string()),
     };
     report.seconds = start.elapsed().as_secs_f64();
+    report.full = ctx.size == Size::Full;
     report.write(&ctx.dir(study.name()))?;
     Ok(report)
 }

@@ -264,7 +264,7 @@ pub fn write_lr_find(dir: &Path, finding: &LrFinding) -> Result<Vec<PathBuf>> {
         at(finding.min_loss_lr),
     ));
     let mut files = vec![csv, json];
-    files.extend(save(&chart, &dir.join("lr_find"))?);
+    files.extend(save(&(&chart).into(), &dir.join("lr_find"))?);
     Ok(files)
 }
 

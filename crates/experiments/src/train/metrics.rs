@@ -179,10 +179,10 @@ fn plots(dir: &Path, records: &[EpochRecord], step_losses: &[f64]) -> Result<Vec
         .with(Series::line("loss", enumerate(step_losses)))
         .with(Series::line("smoothed (EMA 0.98)", enumerate(&smoothed)));
     let mut files = Vec::new();
-    files.extend(save(&loss, &dir.join("loss"))?);
-    files.extend(save(&accuracy, &dir.join("accuracy"))?);
-    files.extend(save(&lr, &dir.join("lr"))?);
-    files.extend(save(&steps, &dir.join("steps"))?);
+    files.extend(save(&(&loss).into(), &dir.join("loss"))?);
+    files.extend(save(&(&accuracy).into(), &dir.join("accuracy"))?);
+    files.extend(save(&(&lr).into(), &dir.join("lr"))?);
+    files.extend(save(&(&steps).into(), &dir.join("steps"))?);
     Ok(files)
 }
 

@@ -203,6 +203,8 @@ fn surface_plot(s: &Slices) -> ContourPlot {
         levels: 16,
         log_levels: false,
         trajectories: vec![Series::line("trained weights", vec![(0.0, 0.0)])],
+        colorbar: "training loss".into(),
+        minimizer: None,
     }
 }
 
