@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::plot::{ContourPlot, LineChart, Scale, Series};
 use crate::report::{Report, write_csv, write_json};
+use crate::studies::series::{smooth, thin};
 use crate::study::{Size, Study, StudyContext};
 use crate::train::{EvalSplit, OptimizerChoice, TrainConfig, Trainer};
 
@@ -291,30 +292,6 @@ pub fn run(config: &Config, splits: &data::Splits) -> Result<Outcome> {
         quadratic,
         rosenbrock,
     })
-}
-
-/// Averages of consecutive windows of `w` values, at their centre step.
-pub(crate) fn smooth(values: &[f64], w: usize) -> Vec<(f64, f64)> {
-    let w = w.max(1);
-    values
-        .chunks(w)
-        .enumerate()
-        .map(|(i, c)| {
-            let x = (i * w) as f64 + c.len() as f64 / 2.0;
-            (x, c.iter().sum::<f64>() / c.len() as f64)
-        })
-        .collect()
-}
-
-fn thin(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
-    let stride = points.len().div_ceil(max).max(1);
-    let mut out: Vec<(f64, f64)> = points.iter().step_by(stride).copied().collect();
-    if let Some(&last) = points.last()
-        && out.last() != Some(&last)
-    {
-        out.push(last);
-    }
-    out
 }
 
 fn steps_text(t: &Trajectory) -> String {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::plot::{LineChart, Scale, Series};
 use crate::report::{Report, write_csv, write_json};
-use crate::studies::adaptive::smooth;
+use crate::studies::series::smooth;
 use crate::study::{Size, Study, StudyContext};
 use crate::train::{ActivationChoice, EvalSplit, OptimizerChoice, TrainConfig, Trainer};
 
@@ -279,7 +279,7 @@ pub fn short_training(
 /// **Errors**: as [`statistics_at_init`] and [`short_training`].
 pub fn run(config: &Config, splits: &data::Splits) -> Result<Outcome> {
     let (x, labels) =
-        crate::studies::normalization::encode_rows(splits, &splits.train, config.probe_batch)?;
+        crate::studies::encode::encode_rows(splits, &splits.train, config.probe_batch)?;
     let mut runs = Vec::new();
     for activation in [ActivationChoice::Tanh, ActivationChoice::Relu] {
         for scheme in Scheme::ALL {

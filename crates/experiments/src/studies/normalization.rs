@@ -4,7 +4,6 @@
 //! the running statistics, which lag behind early in training).
 
 use autodiff::Tape;
-use data::{Granularity, LabeledImages, Scaling, Standardizer};
 use ndarray::{Array2, ArrayD, Axis};
 use nn::{Buffer, Mode, Norm};
 use rand::SeedableRng;
@@ -14,7 +13,8 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::plot::{LineChart, Scale, Series};
 use crate::report::{Report, write_csv, write_json};
-use crate::studies::adaptive::smooth;
+use crate::studies::encode::encode_rows;
+use crate::studies::series::smooth;
 use crate::study::{Size, Study, StudyContext};
 use crate::train::{EvalSplit, NormSpec, OptimizerChoice, TrainConfig, Trainer};
 
@@ -109,25 +109,6 @@ pub struct Outcome {
     pub runs: Vec<Run>,
     /// Batch norm's train- versus eval-mode gap over training.
     pub modes: Vec<ModeGap>,
-}
-
-/// The first `n` rows of `set`, standardized as the trainer does (global
-/// z-score of `pixel / 255` fitted on the training images).
-pub(crate) fn encode_rows(
-    splits: &data::Splits,
-    set: &LabeledImages,
-    n: usize,
-) -> Result<(Array2<f32>, Vec<usize>)> {
-    let s = Standardizer::fit_pixels(splits.train.images(), Scaling::ZScore, Granularity::Global)?;
-    let (scale, shift) = s.coefficients();
-    let (a, b) = (scale[0] / 255.0, shift[0]);
-    let n = n.min(set.len());
-    let x = set
-        .images()
-        .slice(ndarray::s![..n, ..])
-        .mapv(|p| (f64::from(p) * a + b) as f32);
-    let labels = set.labels()[..n].iter().map(|&l| usize::from(l)).collect();
-    Ok((x, labels))
 }
 
 fn train_config(config: &Config, norm: Norm) -> TrainConfig {

@@ -11,7 +11,7 @@ use optim::{Newton, Optimizer, ParamMut, SgdConfig};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::studies::precision::LogisticLoss;
+use crate::studies::logistic_loss::LogisticLoss;
 
 /// How the logistic regression is fitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::report::Report;
-use crate::studies::precision::LogisticLoss;
+use crate::studies::logistic_loss::LogisticLoss;
 use crate::study::{Size, Study, StudyContext};
 
 /// The study's name on the command line and as the results folder.

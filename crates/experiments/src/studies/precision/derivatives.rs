@@ -1,52 +1,15 @@
 //! Finite-difference gradients in `f32` and `f64` against the tape's exact
 //! gradient, over the step `h`: the V-shaped error curve.
 
-use autodiff::{Float, GradCheck, Objective, Tape, Var};
+use autodiff::{Float, GradCheck, Objective, Tape};
 use data::TwoClassConfig;
-use ndarray::{Array1, Array2, ArrayD, Axis};
+use ndarray::{ArrayD, Axis};
 use rand::{SeedableRng, rngs::StdRng};
 use serde::Serialize;
 
 use super::{Config, DifferenceCurve, Dtype};
 use crate::error::Result;
-
-/// The mean logistic loss `mean(softplus(−s ⊙ X w))` of a small two-class
-/// problem (labels `s = ±1`), as an [`Objective`] of `w` (shape d×1).
-#[derive(Debug, Clone)]
-pub struct LogisticLoss {
-    /// Inputs, n×d.
-    pub x: Array2<f64>,
-    /// Labels as ±1, n×1.
-    pub signs: Array2<f64>,
-}
-
-impl LogisticLoss {
-    /// The loss of examples `x` with classes `labels` (0 or 1).
-    ///
-    /// ```
-    /// use experiments::studies::precision::LogisticLoss;
-    /// let loss = LogisticLoss::new(ndarray::array![[1.0], [-1.0]], &[1, 0]);
-    /// assert_eq!(loss.signs, ndarray::array![[1.0], [-1.0]]);
-    /// ```
-    pub fn new(x: Array2<f64>, labels: &[usize]) -> Self {
-        let signs = labels.iter().map(|&l| if l == 1 { 1.0 } else { -1.0 });
-        LogisticLoss {
-            x,
-            signs: Array1::from_iter(signs).insert_axis(Axis(1)),
-        }
-    }
-}
-
-impl Objective for LogisticLoss {
-    fn eval<T: Float>(&self, tape: &mut Tape<T>, inputs: &[Var]) -> Var {
-        let x = tape.constant(self.x.mapv(T::of));
-        let neg_signs = tape.constant(self.signs.mapv(|s| T::of(-s)));
-        let scores = tape.matmul(x, inputs[0]);
-        let margins = tape.mul(scores, neg_signs);
-        let losses = tape.softplus(margins);
-        tape.mean(losses)
-    }
-}
+use crate::studies::logistic_loss::LogisticLoss;
 
 /// Which difference quotient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,7 +48,8 @@ fn value<T: Float>(f: &LogisticLoss, tape: &mut Tape<T>, w: &ArrayD<T>) -> f64 {
 /// tape at the same point).
 ///
 /// ```
-/// use experiments::studies::precision::{LogisticLoss, Scheme, difference_error};
+/// use experiments::studies::logistic_loss::LogisticLoss;
+/// use experiments::studies::precision::{Scheme, difference_error};
 /// let f = LogisticLoss::new(ndarray::array![[1.0, 0.5], [-1.0, 2.0]], &[1, 0]);
 /// let w = ndarray::array![[0.3], [-0.2]].into_dyn();
 /// assert!(difference_error::<f64>(&f, &w, 1e-5, Scheme::Central) < 1e-9);

@@ -14,7 +14,7 @@ mod derivatives;
 mod figures;
 mod minimize;
 
-pub use derivatives::{LogisticLoss, Scheme, difference_error, gradcheck_error};
+pub use derivatives::{Scheme, difference_error, gradcheck_error};
 pub use figures::report;
 pub use minimize::{Function, Minimizer, golden_section, round_to_bits};
 

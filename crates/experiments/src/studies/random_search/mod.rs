@@ -22,11 +22,12 @@ mod one_weight;
 mod runs;
 mod sweep;
 
+pub use crate::studies::format::short;
 pub use counted::{Counted, TracePoint, cost_to_target, thin};
 pub use figures::report;
 pub use logistic::Logistic;
 pub use one_weight::OneWeight;
-pub use runs::{Method, PATH_DIMS, Path, Run, Setup, short};
+pub use runs::{Method, PATH_DIMS, Path, Run, Setup};
 pub use sweep::{Dimension, Trial, median_cost};
 
 use serde::Serialize;

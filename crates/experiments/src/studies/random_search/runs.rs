@@ -1,5 +1,6 @@
 //! One run of each method on a counted objective.
 
+use crate::studies::format::short;
 use autodiff::Objective;
 use ndarray::Array1;
 use optim::{ExponentialLr, Optimizer, ParamMut, RandomSearch, Sgd, SgdConfig};
@@ -55,25 +56,6 @@ impl Method {
             Method::GradientDescent { lr } => lr,
             Method::RandomSearch { sigma } | Method::DecayingRandomSearch { sigma, .. } => sigma,
         }
-    }
-}
-
-/// Three significant digits without trailing zeros: `0.00884`, `4`.
-///
-/// ```
-/// use experiments::studies::random_search::short;
-/// assert_eq!((short(0.0088388), short(4.0), short(0.70710678)), ("0.00884".into(), "4".into(), "0.707".into()));
-/// ```
-pub fn short(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return v.to_string();
-    }
-    let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
     }
 }
 

@@ -6,7 +6,7 @@ use super::{NAME, Outcome};
 use crate::error::Result;
 use crate::plot::{LineChart, Scale, Series, SeriesStyle};
 use crate::report::Report;
-use crate::studies::random_search::short;
+use crate::studies::format::short;
 use crate::study::Study as _;
 
 /// Writes the figures and data of `outcome` into `dir` and states the finding.

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{InputScaling, Outcome, ScalingResult};
-use crate::studies::random_search::short;
+use crate::studies::format::short;
 
 fn fold(values: &[f64], f: fn(f64, f64) -> f64) -> f64 {
     values.iter().copied().reduce(f).unwrap_or(f64::NAN)
