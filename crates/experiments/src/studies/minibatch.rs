@@ -541,13 +541,13 @@ impl Study for Minibatch {
             &dir,
             "loss-epochs",
             "Training loss after each epoch (the same examples seen), fixed and capped-scaled lr",
-            &chart("Training loss vs epochs", "epoch", &|_, i| i as f64, false),
+            chart("Training loss vs epochs", "epoch", &|_, i| i as f64, false),
         )?;
         report.figure(
             &dir,
             "loss-updates",
             "Training loss against the number of updates made",
-            &chart(
+            chart(
                 "Training loss vs updates",
                 "updates",
                 &|r, i| (i * r.updates_per_epoch) as f64,
@@ -558,7 +558,7 @@ impl Study for Minibatch {
             &dir,
             "loss-time",
             "Training loss against wall-clock training time (evaluation excluded)",
-            &chart(
+            chart(
                 "Training loss vs wall-clock time",
                 "seconds",
                 &|r, i| r.seconds[i.min(r.seconds.len() - 1)].max(1e-4),

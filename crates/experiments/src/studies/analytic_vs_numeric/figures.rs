@@ -19,25 +19,25 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
         dir,
         "linear_convergence",
         "Linear regression: gradient norm against floating-point operations for the normal equations (one point), gradient descent and SGD",
-        &convergence_chart(outcome),
+        convergence_chart(outcome),
     )?;
     report.figure(
         dir,
         "scaling_flops",
         "Floating-point operations to solve least squares against the number of features",
-        &scaling_chart(outcome, false),
+        scaling_chart(outcome, false),
     )?;
     report.figure(
         dir,
         "scaling_time",
         "Wall-clock time to solve least squares against the number of features",
-        &scaling_chart(outcome, true),
+        scaling_chart(outcome, true),
     )?;
     report.figure(
         dir,
         "logistic",
         "Logistic regression (no closed form): gradient norm per iteration of gradient descent and Newton's method",
-        &logistic_chart(outcome),
+        logistic_chart(outcome),
     )?;
     report.finding = finding(outcome);
     Ok(report)

@@ -19,25 +19,25 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
         dir,
         "iterations",
         "Iterations to shrink the distance to the minimizer by the tolerance, measured (points) and predicted by the rates (lines)",
-        &iterations_chart(outcome),
+        iterations_chart(outcome),
     )?;
     report.figure(
         dir,
         "distance",
         "Distance to the minimizer per iteration: gradient descent at its best step versus heavy-ball momentum",
-        &distance_chart(outcome),
+        distance_chart(outcome),
     )?;
     report.figure(
         dir,
         "step_sizes",
         "Gradient descent at several step sizes: stable below 2/λmax, divergent just above",
-        &step_chart(outcome),
+        step_chart(outcome),
     )?;
     report.figure(
         dir,
         "stability",
         "Distance after a fixed number of iterations against the step size: the cliff at η = 2/λmax",
-        &stability_chart(outcome),
+        stability_chart(outcome),
     )?;
     for case in &outcome.trajectories {
         let stem = format!("contour_kappa{}", case.kappa);
@@ -45,7 +45,7 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
             "κ = {}: gradient descent at 2/(L+μ) oscillates across the narrow valley while crawling along it, at 1/L it only crawls; heavy-ball momentum overshoots further but travels along the valley much faster",
             case.kappa
         );
-        report.figure(dir, &stem, &caption, &contour(case))?;
+        report.figure(dir, &stem, &caption, contour(case))?;
     }
     report.finding = finding(outcome);
     Ok(report)

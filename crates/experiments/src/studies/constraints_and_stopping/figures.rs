@@ -20,13 +20,13 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
         dir,
         "constraint_paths",
         "Trajectories from (−0.5, −0.5): projection stops exactly on the corner, a shallow exponential barrier overshoots the bound, steeper barriers stop just inside",
-        &paths_plot(outcome),
+        paths_plot(outcome),
     )?;
     report.figure(
         dir,
         "barrier_approach",
         "Distance of each barrier's solution to the constrained minimizer, and its violation of the bound, versus barrier strength (log-log; projection's distance and violation are exactly 0)",
-        &approach_chart(outcome),
+        approach_chart(outcome),
     )?;
     report.figure(
         dir,
@@ -38,19 +38,19 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
         dir,
         "stopping_points",
         "The recorded training run with a vertical line where each criterion would stop it",
-        &stopping_chart(outcome),
+        stopping_chart(outcome),
     )?;
     report.figure(
         dir,
         "validation_error",
         "Validation error, measured every few iterations, and where the metric threshold fires",
-        &error_chart(outcome),
+        error_chart(outcome),
     )?;
     report.figure(
         dir,
         "divergence",
         "Too large a learning rate: the divergence criterion stops the run (non-finite losses are not drawn)",
-        &divergence_chart(outcome),
+        divergence_chart(outcome),
     )?;
     super::files::write(outcome, dir, &mut report)?;
     report.finding = super::finding::finding(outcome);

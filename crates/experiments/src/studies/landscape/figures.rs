@@ -25,37 +25,37 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
         dir,
         "xcos_minima",
         "x·cos(πx) with the minima gradient descent reached and how many starts reached each",
-        &minima_chart(outcome),
+        minima_chart(outcome),
     )?;
     report.figure(
         dir,
         "xcos_starts",
         "Where gradient descent ends against where it starts: two basins split at the local maximum",
-        &starts_chart(outcome),
+        starts_chart(outcome),
     )?;
     report.figure(
         dir,
         "cube",
         "x³: Newton's method converges to the saddle at 0; gradient descent crawls towards it from the right and escapes from the left",
-        &cube_chart(&outcome.saddles),
+        cube_chart(&outcome.saddles),
     )?;
     report.figure(
         dir,
         "saddle",
         "x² − y²: Newton's method jumps to the saddle; gradient descent approaches it, then escapes along y",
-        &saddle_plot(&outcome.saddles),
+        saddle_plot(&outcome.saddles),
     )?;
     report.figure(
         dir,
         "slice_1d",
         "MNIST MLP: training loss along one random filter-normalized direction, at the trained weights and at initialization",
-        &line_chart(&outcome.slices),
+        line_chart(&outcome.slices),
     )?;
     report.figure(
         dir,
         "slice_2d",
         "MNIST MLP: training loss on the plane of two random filter-normalized directions through the trained weights",
-        &surface_plot(&outcome.slices),
+        surface_plot(&outcome.slices),
     )?;
     report.finding = finding(outcome);
     Ok(report)

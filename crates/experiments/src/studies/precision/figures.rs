@@ -19,25 +19,25 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
         dir,
         "minimizer_error",
         "Error of the minimizer and of the minimum against the precision of the function value: slopes ½ and 1",
-        &error_chart(outcome),
+        error_chart(outcome),
     )?;
     report.figure(
         dir,
         "flat_bottom",
         "The computed (x − 1.3)² + 1 near its minimizer, in units of √ε and ε: a flat bottom about √ε wide (f32 and f64 draw the same staircase in these units)",
-        &flat_chart(outcome),
+        flat_chart(outcome),
     )?;
     report.figure(
         dir,
         "finite_differences",
         "Error of finite-difference gradients against the step h: the V, with its bottom near √ε (forward) and ε^(1/3) (central)",
-        &difference_chart(outcome, true),
+        difference_chart(outcome, true),
     )?;
     report.figure(
         dir,
         "gradcheck",
         "autodiff::GradCheck (differences in f64) against an f32 and an f64 tape",
-        &difference_chart(outcome, false),
+        difference_chart(outcome, false),
     )?;
     report.finding = finding(outcome);
     Ok(report)

@@ -135,7 +135,7 @@ fn sweep_figures(outcome: &Outcome, dir: &Path, report: &mut Report) -> Result<(
         dir,
         "cost_vs_dimension",
         "Evaluations needed to reach the target loss versus the number of weights (log-log): the curse of dimensionality",
-        &cost_chart(outcome),
+        cost_chart(outcome),
     )
 }
 

@@ -20,13 +20,13 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
         dir,
         "loss_curves",
         "Training loss per iteration, each input scaling at its best learning rate (log scale)",
-        &curves_chart(outcome),
+        curves_chart(outcome),
     )?;
     report.figure(
         dir,
         "lr_scan",
         "Final training loss versus learning rate per input scaling (log-log); each curve ends at its largest stable rate",
-        &scan_chart(outcome),
+        scan_chart(outcome),
     )?;
     super::files::write(outcome, dir, &mut report)?;
     report.finding = super::finding::finding(outcome);
