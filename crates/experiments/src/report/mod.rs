@@ -14,6 +14,7 @@
 mod data;
 mod frame;
 mod index;
+mod markdown;
 mod study;
 
 pub use data::{write_csv, write_json};
