@@ -47,6 +47,10 @@ ax.set_xlabel(fig["x_label"]); ax.set_ylabel(fig["y_label"]); ax.set_title(fig["
 ax.legend(); plt.show()
 "#;
 
+/// `index.html?only=NAME` shows just that study's section (for links that
+/// point at one study, and for per-study screenshots).
+const ONLY: &str = "const only=new URLSearchParams(location.search).get('only');if(only){for(const s of document.querySelectorAll('main>section,main>h1,main>p.run,footer')){if(s.id!==only)s.style.display='none';}}";
+
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Shown => "shown",
@@ -247,7 +251,7 @@ fn html(reports: &[Report], total: f64) -> String {
         ));
     }
     html.push_str(&format!(
-        "</table>\n</section>\n<footer><h2>Re-plotting</h2><p>Every figure is also written as <code>&lt;stem&gt;.json</code> beside its PNG and SVG (the figure itself: series, axes, scales, colours). To re-draw a line chart with matplotlib:</p>\n<pre>{}</pre></footer>\n</main></body></html>\n",
+        "</table>\n</section>\n<footer><h2>Re-plotting</h2><p>Every figure is also written as <code>&lt;stem&gt;.json</code> beside its PNG and SVG (the figure itself: series, axes, scales, colours). To re-draw a line chart with matplotlib:</p>\n<pre>{}</pre></footer>\n</main>\n<script>{ONLY}</script></body></html>\n",
         escape(REPLOT)
     ));
     html
