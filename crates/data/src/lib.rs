@@ -53,7 +53,10 @@ pub use dataset::{Dataset, FileKind, Split};
 pub use download::{FetchedFile, Fetcher, Outcome, Progress};
 pub use encoder::PixelEncoder;
 pub use error::{DataError, MirrorFailure, Result};
-pub use idx::{Compression, IDX_UBYTE, IdxArray, read_idx, read_idx_file, write_idx};
+pub use idx::{
+    Compression, IDX_UBYTE, IdxArray, MAX_IDX_PAYLOAD, read_idx, read_idx_file,
+    read_idx_file_limited, read_idx_limited, write_idx,
+};
 pub use images::{LabeledImages, NUM_CLASSES};
 pub use location::{DATA_DIR_ENV, data_dir, dataset_dir, find_file};
 #[cfg(feature = "download")]
