@@ -50,7 +50,7 @@ pub use batch::{Batches, EpochSampler, LastBatch, gather_labels, gather_rows};
 pub use checksum::{payload_sha256, pinned_sha256, verify_file};
 pub use dataset::{Dataset, FileKind, Split};
 #[cfg(feature = "download")]
-pub use download::{FetchedFile, Fetcher, Outcome, Progress};
+pub use download::{DEADLINE_ENV, FetchedFile, Fetcher, MIN_RATE_ENV, Outcome, Progress};
 pub use encoder::PixelEncoder;
 pub use error::{DataError, MirrorFailure, Result};
 pub use idx::{

@@ -288,3 +288,39 @@ fn writer_refuses_inconsistent_sizes() {
         }
     ));
 }
+
+#[test]
+fn huge_declared_size_allowed_allocates_only_what_arrives() {
+    // 4 * 10^9 bytes announced and allowed, 3 present: a truncation error,
+    // not an OOM.
+    let mut bytes = vec![0, 0, 8, 2];
+    bytes.extend_from_slice(&2_000_000_000u32.to_be_bytes());
+    bytes.extend_from_slice(&2u32.to_be_bytes());
+    bytes.extend_from_slice(&[1, 2, 3]);
+    let err = read_idx_limited(&bytes[..], 2, u64::MAX).unwrap_err();
+    assert!(matches!(
+        err,
+        DataError::TruncatedPayload {
+            expected: 4_000_000_000,
+            found: 3
+        }
+    ));
+}
+
+#[test]
+fn empty_input_is_a_truncated_header() {
+    let err = read_idx(&[][..], 1).unwrap_err();
+    assert!(matches!(
+        err,
+        DataError::TruncatedHeader {
+            expected: 4,
+            found: 0
+        }
+    ));
+}
+
+#[test]
+fn zero_sized_array_round_trips() {
+    let bytes = idx(&[0, 28, 28], &[]);
+    assert_eq!(read_idx(&bytes[..], 3).unwrap().dims(), &[0, 28, 28]);
+}
