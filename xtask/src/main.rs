@@ -4,9 +4,11 @@
 //!   the workspace. This is the README's test command.
 //! - `cargo xtask fetch-mnist`: download and verify MNIST / Fashion-MNIST.
 //! - `cargo xtask bench`: the benchmark protocol's workloads (and `--micro`).
+//! - `cargo xtask fuzz`: the IDX reader under libFuzzer for a fixed number of runs.
 
 mod bench;
 mod fetch_mnist;
+mod fuzz;
 mod test;
 
 use std::process::ExitCode;
@@ -29,9 +31,10 @@ fn try_main() -> Result<(), String> {
         Some("test") => test::run(&rest),
         Some("fetch-mnist") => fetch_mnist::run(&rest),
         Some("bench") => bench::run(&rest),
+        Some("fuzz") => fuzz::run(&rest),
         Some(other) => Err(format!("unknown task `{other}`\n{USAGE}")),
         None => Err(USAGE.to_string()),
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <task>\n\ntasks:\n  test           fetch the datasets, then run every test of the workspace\n  fetch-mnist    download and verify MNIST / Fashion-MNIST (--help for options)\n  bench          benchmark workloads W1-W3 (Q1, Q2 with --quality; --micro; --help)";
+const USAGE: &str = "usage: cargo xtask <task>\n\ntasks:\n  test           fetch the datasets, then run every test of the workspace\n  fetch-mnist    download and verify MNIST / Fashion-MNIST (--help for options)\n  bench          benchmark workloads W1-W3 (Q1, Q2 with --quality; --micro; --help)\n  fuzz           the IDX reader under libFuzzer, --runs N (default 200000; --help)";
