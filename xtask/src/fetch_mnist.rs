@@ -10,7 +10,13 @@ const USAGE: &str =
   --dataset   which dataset (default: all)
   --dir       data directory (default: $OPTILAB_DATA_DIR, else ./data)
   --mirror    one base URL with layout <base>/<dataset>/<file>.gz, http(s):// or file://
-              (default: $OPTILAB_DATA_MIRROR, else well-known public mirrors)";
+              (default: $OPTILAB_DATA_MIRROR, else well-known public mirrors)
+
+Each file gives up on a mirror (and tries the next) after
+$OPTILAB_DOWNLOAD_DEADLINE_SECS seconds (default 600) or when slower than
+$OPTILAB_DOWNLOAD_MIN_BYTES_PER_SEC over 20 s (default 10000; 0 disables).
+Temporaries of killed downloads (.<file>.<random>.part) are removed by the
+next fetch once 5 minutes old.";
 
 /// Parses the arguments, then fetches.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -54,7 +60,9 @@ fn parse_datasets(name: &str) -> Result<Vec<Dataset>, String> {
 /// Makes sure every file of `datasets` is in `dir`, valid, and prints where.
 pub fn fetch(datasets: &[Dataset], dir: &Path, mirror: Option<&str>) -> Result<(), String> {
     let mirrors = Mirror::resolve(mirror).map_err(|e| e.to_string())?;
-    let fetcher = Fetcher::new(mirrors);
+    let fetcher = Fetcher::new(mirrors)
+        .limits_from_env()
+        .map_err(|e| e.to_string())?;
     let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     for &dataset in datasets {
         let files = fetcher.fetch(dataset, dir).map_err(|e| e.to_string())?;

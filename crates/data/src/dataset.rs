@@ -144,6 +144,16 @@ impl FileKind {
         }
     }
 
+    /// Payload bytes of the upstream file (its length without the header):
+    /// the most a file of this kind may declare.
+    ///
+    /// ```
+    /// assert_eq!(data::FileKind::TestLabels.max_payload(), 10_000);
+    /// ```
+    pub fn max_payload(self) -> u64 {
+        self.payload_len() - (4 + 4 * self.ndims() as u64)
+    }
+
     /// Length of the decompressed file (header plus payload), the same for
     /// MNIST and Fashion-MNIST.
     pub fn payload_len(self) -> u64 {

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use thiserror::Error;
 
@@ -48,6 +49,33 @@ pub enum DataError {
         /// The dimension sizes from the header.
         dims: Vec<u64>,
     },
+    /// The header declares a payload larger than the file may hold; refused
+    /// before anything is allocated or inflated.
+    #[error(
+        "the IDX header declares dimensions {dims:?} ({declared} bytes), more than the {limit} bytes allowed for this file"
+    )]
+    PayloadTooLarge {
+        /// The dimension sizes from the header.
+        dims: Vec<u64>,
+        /// Payload bytes they amount to.
+        declared: u64,
+        /// The largest payload accepted.
+        limit: u64,
+    },
+    /// A dataset file declares no examples (or examples of no values).
+    #[error("the IDX header declares dimensions {dims:?}, which hold no examples")]
+    EmptyDataset {
+        /// The dimension sizes from the header.
+        dims: Vec<usize>,
+    },
+    /// Something other than a regular file is where a file is expected.
+    #[error("{} is {found}, not a regular file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What is there ("a directory", ...).
+        found: &'static str,
+    },
     /// The input ended inside the header.
     #[error("truncated IDX header: expected {expected} bytes, got {found}")]
     TruncatedHeader {
@@ -82,6 +110,18 @@ pub enum DataError {
         /// Examples in the images file.
         images: usize,
         /// Examples in the labels file.
+        labels: usize,
+    },
+    /// The images and labels files of a split disagree on the number of examples.
+    #[error("{} holds {images} images but {} holds {labels} labels", images_path.display(), labels_path.display())]
+    SplitMismatch {
+        /// The images file.
+        images_path: PathBuf,
+        /// Examples in it.
+        images: usize,
+        /// The labels file.
+        labels_path: PathBuf,
+        /// Examples in it.
         labels: usize,
     },
     /// A label is not a class index.
@@ -189,6 +229,31 @@ pub enum DataError {
         url: String,
         /// The largest acceptable body.
         limit: u64,
+    },
+    /// A download did not finish within its deadline.
+    #[error("{url}: not complete after {}s ({received} bytes received)", deadline.as_secs_f64())]
+    DeadlineExceeded {
+        /// The URL requested.
+        url: String,
+        /// The deadline per file and mirror.
+        deadline: Duration,
+        /// Bytes received before giving up.
+        received: u64,
+    },
+    /// A download was slower than the minimum throughput.
+    #[error(
+        "{url}: {rate} bytes/s over {}s, below the minimum of {minimum} bytes/s",
+        window.as_secs_f64()
+    )]
+    TooSlow {
+        /// The URL requested.
+        url: String,
+        /// Bytes per second measured over the window.
+        rate: u64,
+        /// The minimum required.
+        minimum: u64,
+        /// The span the rate was measured over.
+        window: Duration,
     },
     /// No mirror delivered a valid file.
     #[error("could not fetch {file} from any mirror: {}", Failures(failures))]

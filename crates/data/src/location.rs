@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::idx::not_a_file;
 use crate::{DataError, Dataset, FileKind, Result};
 
 /// Environment variable that overrides the default data directory.
@@ -53,17 +54,31 @@ pub fn dataset_dir(root: &Path, dataset: Dataset) -> PathBuf {
 /// ```
 ///
 /// **Errors**: [`DataError::MissingFile`], naming the file and the command
-/// that fetches it.
+/// that fetches it, only when neither path exists;
+/// [`DataError::NotAFile`] when a directory (or other non-file) is there,
+/// and [`DataError::Io`] wrapped with the path when it cannot be examined
+/// (e.g. permission denied on the folder).
 pub fn find_file(root: &Path, dataset: Dataset, kind: FileKind) -> Result<PathBuf> {
     let raw = dataset_dir(root, dataset).join(kind.file_name());
-    if raw.is_file() {
-        return Ok(raw);
-    }
-    let gz = gz_path(&raw);
-    if gz.is_file() {
-        return Ok(gz);
+    for path in [raw.clone(), gz_path(&raw)] {
+        if existing_file(&path)? {
+            return Ok(path);
+        }
     }
     Err(DataError::MissingFile { path: raw, dataset })
+}
+
+/// Whether a regular file is at `path` (`false` if nothing is there).
+///
+/// **Errors**: [`DataError::NotAFile`] for anything else at `path`, and
+/// [`DataError::Io`] wrapped with the path when it cannot be examined.
+pub(crate) fn existing_file(path: &Path) -> Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(true),
+        Ok(meta) => Err(not_a_file(path, &meta)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(DataError::Io(e).in_file(path)),
+    }
 }
 
 /// `path` with `.gz` appended.

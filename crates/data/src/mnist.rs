@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use crate::{Dataset, LabeledImages, Result, Split, find_file, read_idx_file};
+use crate::{
+    DataError, Dataset, FileKind, IdxArray, LabeledImages, Result, Split, find_file,
+    read_idx_file_limited,
+};
 
 /// The training and test sets of a dataset.
 ///
@@ -30,9 +33,15 @@ pub struct Splits {
 /// # Ok::<(), data::DataError>(())
 /// ```
 ///
-/// **Errors**: [`crate::DataError::MissingFile`] if a file is absent, and every
-/// IDX error of [`crate::read_idx`] (wrapped with the file's path), plus
-/// [`crate::DataError::CountMismatch`] and [`crate::DataError::LabelOutOfRange`].
+/// **Errors**: [`DataError::MissingFile`] if a file is absent,
+/// [`DataError::NotAFile`] if a directory (or other non-file) is in its
+/// place, [`DataError::Io`] if it cannot be examined or read (e.g. permission
+/// denied), every IDX error of [`crate::read_idx`],
+/// [`DataError::PayloadTooLarge`] if a header declares more than the upstream
+/// file holds ([`FileKind::max_payload`]; checked before allocating) and
+/// [`DataError::EmptyDataset`] if it declares no examples, all wrapped with
+/// the file's path; [`DataError::SplitMismatch`] naming both files, and
+/// [`DataError::LabelOutOfRange`] wrapped with the labels file's path.
 pub fn load(dataset: Dataset, dir: &Path) -> Result<Splits> {
     Ok(Splits {
         train: load_split(dataset, Split::Train, dir)?,
@@ -53,7 +62,26 @@ pub fn load(dataset: Dataset, dir: &Path) -> Result<Splits> {
 pub fn load_split(dataset: Dataset, split: Split, dir: &Path) -> Result<LabeledImages> {
     let images_path = find_file(dir, dataset, split.images())?;
     let labels_path = find_file(dir, dataset, split.labels())?;
-    let images = read_idx_file(&images_path, split.images().ndims())?;
-    let labels = read_idx_file(&labels_path, split.labels().ndims())?;
-    LabeledImages::from_idx(images, labels)
+    let images = read_dataset_file(&images_path, split.images())?;
+    let labels = read_dataset_file(&labels_path, split.labels())?;
+    let count = |a: &IdxArray| a.dims().first().copied().unwrap_or(0);
+    if count(&images) != count(&labels) {
+        return Err(DataError::SplitMismatch {
+            images: count(&images),
+            images_path,
+            labels: count(&labels),
+            labels_path,
+        });
+    }
+    LabeledImages::from_idx(images, labels).map_err(|e| e.in_file(&labels_path))
+}
+
+/// Reads one dataset file, refusing sizes the upstream file does not have.
+fn read_dataset_file(path: &Path, kind: FileKind) -> Result<IdxArray> {
+    let array = read_idx_file_limited(path, kind.ndims(), kind.max_payload())?;
+    if array.dims().contains(&0) {
+        let dims = array.dims().to_vec();
+        return Err(DataError::EmptyDataset { dims }.in_file(path));
+    }
+    Ok(array)
 }

@@ -2,7 +2,10 @@
 
 use std::io::Write;
 
-use data::{Compression, DataError, IdxArray, LabeledImages, read_idx, read_idx_file, write_idx};
+use data::{
+    Compression, DataError, IdxArray, LabeledImages, MAX_IDX_PAYLOAD, read_idx, read_idx_file,
+    read_idx_limited, write_idx,
+};
 use flate2::write::GzEncoder;
 
 fn idx(dims: &[usize], data: &[u8]) -> Vec<u8> {
@@ -158,13 +161,55 @@ fn corrupt_gzip() {
 
 #[test]
 fn gzip_bomb_header_does_not_allocate() {
-    // A gzip stream announcing 4 GB but holding 16 bytes.
+    // A gzip stream announcing 4 GB but holding 8 payload bytes: above the
+    // default cap it is refused outright; with the cap lifted, the buffer
+    // holds what arrived and the error says so.
     let mut bytes = vec![0, 0, 8, 1];
     bytes.extend_from_slice(&u32::MAX.to_be_bytes());
     bytes.extend_from_slice(&[7; 8]);
     let err = read_idx(&gzip(&bytes)[..], 1).unwrap_err();
     assert!(
+        matches!(
+            err,
+            DataError::PayloadTooLarge {
+                declared: 4_294_967_295,
+                limit: MAX_IDX_PAYLOAD,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = read_idx_limited(&gzip(&bytes)[..], 1, u64::MAX).unwrap_err();
+    assert!(
         matches!(err, DataError::TruncatedPayload { found: 8, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_payload_limit_is_inclusive() {
+    let bytes = gzip(&idx(&[2, 3], &[1; 6]));
+    assert_eq!(read_idx_limited(&bytes[..], 2, 6).unwrap().data(), &[1; 6]);
+    let err = read_idx_limited(&bytes[..], 2, 5).unwrap_err();
+    assert!(
+        matches!(&err, DataError::PayloadTooLarge { dims, declared: 6, limit: 5 } if dims == &[2, 3]),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_directory_is_not_an_idx_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t10k-labels-idx1-ubyte.gz");
+    std::fs::create_dir(&path).unwrap();
+    let err = read_idx_file(&path, 1).unwrap_err();
+    assert!(
+        matches!(&err, DataError::NotAFile { path: p, found: "a directory" } if p == &path),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("t10k-labels-idx1-ubyte.gz is a directory"),
         "{err}"
     );
 }
@@ -242,4 +287,40 @@ fn writer_refuses_inconsistent_sizes() {
             ..
         }
     ));
+}
+
+#[test]
+fn huge_declared_size_allowed_allocates_only_what_arrives() {
+    // 4 * 10^9 bytes announced and allowed, 3 present: a truncation error,
+    // not an OOM.
+    let mut bytes = vec![0, 0, 8, 2];
+    bytes.extend_from_slice(&2_000_000_000u32.to_be_bytes());
+    bytes.extend_from_slice(&2u32.to_be_bytes());
+    bytes.extend_from_slice(&[1, 2, 3]);
+    let err = read_idx_limited(&bytes[..], 2, u64::MAX).unwrap_err();
+    assert!(matches!(
+        err,
+        DataError::TruncatedPayload {
+            expected: 4_000_000_000,
+            found: 3
+        }
+    ));
+}
+
+#[test]
+fn empty_input_is_a_truncated_header() {
+    let err = read_idx(&[][..], 1).unwrap_err();
+    assert!(matches!(
+        err,
+        DataError::TruncatedHeader {
+            expected: 4,
+            found: 0
+        }
+    ));
+}
+
+#[test]
+fn zero_sized_array_round_trips() {
+    let bytes = idx(&[0, 28, 28], &[]);
+    assert_eq!(read_idx(&bytes[..], 3).unwrap().dims(), &[0, 28, 28]);
 }

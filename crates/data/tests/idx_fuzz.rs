@@ -6,7 +6,7 @@ mod common;
 use std::io::{Read, Write};
 use std::sync::OnceLock;
 
-use data::{Dataset, FileKind, find_file, read_idx};
+use data::{DataError, Dataset, FileKind, find_file, read_idx, read_idx_limited};
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use proptest::prelude::*;
@@ -77,6 +77,47 @@ proptest! {
         let cut = cut.min(gz.len());
         let expected_ndims = if which == 0 { 1 } else { 3 };
         prop_assert!(read_idx(&gz[..cut], expected_ndims).is_err() || cut == gz.len());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn declared_sizes_are_checked_against_the_limit(
+        dims in prop::collection::vec(0u32..3000, 1..4),
+        limit in 0u64..200_000,
+        present in 0usize..300,
+        compress in any::<bool>(),
+    ) {
+        let mut bytes = vec![0, 0, 8, dims.len() as u8];
+        for d in &dims {
+            bytes.extend_from_slice(&d.to_be_bytes());
+        }
+        bytes.extend(std::iter::repeat_n(7u8, present));
+        let input = if compress { gzip(&bytes) } else { bytes };
+        let total: u64 = dims.iter().map(|&d| u64::from(d)).product();
+        match read_idx_limited(&input[..], dims.len(), limit) {
+            Err(DataError::PayloadTooLarge { declared, limit: l, .. }) => {
+                prop_assert_eq!(declared, total);
+                prop_assert_eq!(l, limit);
+                prop_assert!(total > limit);
+            }
+            Ok(array) => {
+                prop_assert!(total <= limit);
+                prop_assert_eq!(array.data().len() as u64, total);
+                prop_assert_eq!(total, present as u64);
+            }
+            Err(DataError::TruncatedPayload { expected, found }) => {
+                prop_assert!(total <= limit);
+                prop_assert_eq!((expected, found), (total, present as u64));
+            }
+            Err(DataError::TrailingData { payload }) => {
+                prop_assert!(total <= limit && total < present as u64);
+                prop_assert_eq!(payload, total);
+            }
+            Err(other) => prop_assert!(false, "unexpected error {}", other),
+        }
     }
 }
 

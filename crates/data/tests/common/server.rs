@@ -1,5 +1,7 @@
 //! A tiny HTTP/1.1 server on 127.0.0.1 (ephemeral port) for download tests.
 //! It stops when dropped, or by itself after two minutes.
+//! Each test binary uses some of the behaviors.
+#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -21,6 +23,17 @@ pub enum Behavior {
     Bytes(Vec<u8>),
     /// This status with a short body.
     Status(u16),
+    /// A 200 response announcing `len` bytes, then `chunk` zero bytes every
+    /// `every` until `len` are sent, the client leaves, the server stops, or
+    /// 20 s have passed.
+    Trickle {
+        len: usize,
+        chunk: usize,
+        every: Duration,
+    },
+    /// Accepts the connection and answers nothing until the client leaves,
+    /// the server stops, or 20 s have passed.
+    Silent,
 }
 
 pub struct TestServer {
@@ -84,7 +97,7 @@ fn serve(
         match listener.accept() {
             Ok((stream, _)) => {
                 requests.fetch_add(1, Ordering::SeqCst);
-                let _ = answer(stream, &behavior);
+                let _ = answer(stream, &behavior, &stop);
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 std::thread::sleep(Duration::from_millis(2));
@@ -94,10 +107,16 @@ fn serve(
     }
 }
 
-fn answer(mut stream: TcpStream, behavior: &Behavior) -> std::io::Result<()> {
+fn answer(mut stream: TcpStream, behavior: &Behavior, stop: &AtomicBool) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     let path = read_request_path(&mut stream)?;
+    if let Behavior::Trickle { len, chunk, every } = behavior {
+        return trickle(stream, *len, *chunk, *every, stop);
+    }
+    if let Behavior::Silent = behavior {
+        return silent(stream, stop);
+    }
     let (status, body, cut) = match behavior {
         Behavior::Serve(dir) => {
             file(dir, &path).map_or((404, b"not found".to_vec(), None), |b| (200, b, None))
@@ -111,6 +130,7 @@ fn answer(mut stream: TcpStream, behavior: &Behavior) -> std::io::Result<()> {
         },
         Behavior::Bytes(bytes) => (200, bytes.clone(), None),
         Behavior::Status(status) => (*status, b"no".to_vec(), None),
+        Behavior::Trickle { .. } | Behavior::Silent => unreachable!("answered above"),
     };
     let head = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -147,4 +167,49 @@ fn file(dir: &std::path::Path, path: &str) -> Option<Vec<u8>> {
     std::fs::read(&full)
         .ok()
         .or_else(|| std::fs::read(full.with_extension("")).ok())
+}
+
+/// Sends a 200 head for `len` bytes, then `chunk` bytes every `every`.
+fn trickle(
+    mut stream: TcpStream,
+    len: usize,
+    chunk: usize,
+    every: Duration,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 200 X\r\nContent-Type: application/octet-stream\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes())?;
+    let give_up = Instant::now() + Duration::from_secs(20);
+    let mut sent = 0;
+    while sent < len && !stop.load(Ordering::SeqCst) && Instant::now() < give_up {
+        let n = chunk.min(len - sent);
+        // Fails once the client has closed the connection.
+        stream.write_all(&vec![0; n])?;
+        stream.flush()?;
+        sent += n;
+        std::thread::sleep(every);
+    }
+    Ok(())
+}
+
+/// Holds the connection open without answering.
+fn silent(mut stream: TcpStream, stop: &AtomicBool) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_millis(20)))?;
+    let give_up = Instant::now() + Duration::from_secs(20);
+    let mut buf = [0u8; 64];
+    while !stop.load(Ordering::SeqCst) && Instant::now() < give_up {
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(()), // the client left
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

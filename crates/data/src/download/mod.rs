@@ -5,9 +5,23 @@
 //! renamed into place: an interrupted or corrupt download never leaves a file
 //! that looks valid. A transient failure (refused connection, cut body, 5xx)
 //! is retried with exponential backoff; any failure moves on to the next mirror.
+//!
+//! Every download of one file from one mirror has an overall deadline and a
+//! minimum throughput ([`Fetcher::deadline`], [`Fetcher::min_throughput`],
+//! also from the environment with [`Fetcher::limits_from_env`]): a mirror
+//! that trickles is abandoned for the next one instead of hanging the fetch.
+//!
+//! A process killed during a download (SIGKILL, SIGTERM, SIGINT: no signal is
+//! caught) leaves its `.<file>.<random>.part` temporary behind, never a file
+//! under the final name. The next fetch into that folder removes such
+//! temporaries once nobody has written to them for [`Fetcher::stale_after`].
+
+mod limits;
+mod pace;
+mod stale;
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -15,11 +29,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tempfile::NamedTempFile;
 
 use crate::checksum::verify_payload;
-use crate::location::gz_path;
+pub use limits::{DEADLINE_ENV, MIN_RATE_ENV};
+
+use crate::location::{existing_file, gz_path};
 use crate::mirror::Target;
 use crate::{
     DataError, Dataset, FileKind, Mirror, MirrorFailure, Result, dataset_dir, verify_file,
 };
+use pace::{Pace, PaceLimits, copy_paced};
+use stale::{remove_stale_temporaries, temp_affixes};
 
 /// Whether to draw a progress bar on standard error while downloading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,18 +87,28 @@ pub struct Fetcher {
     retries: u32,
     backoff: Duration,
     stall_timeout: Duration,
+    pace: PaceLimits,
+    stale_after: Duration,
     progress: Progress,
 }
 
 impl Fetcher {
     /// A fetcher trying `mirrors` in order, with 3 retries per mirror, backoff
-    /// starting at 1 s, a 30 s stall timeout and a progress bar.
+    /// starting at 1 s, a 30 s stall timeout, a 10 min deadline per file and
+    /// mirror, a minimum of 10,000 bytes/s over each 20 s, stale temporaries
+    /// removed after 5 min, and a progress bar.
     pub fn new(mirrors: Vec<Mirror>) -> Self {
         Self {
             mirrors,
             retries: 3,
             backoff: Duration::from_secs(1),
             stall_timeout: Duration::from_secs(30),
+            pace: PaceLimits {
+                deadline: Duration::from_secs(600),
+                min_rate: 10_000,
+                window: Duration::from_secs(20),
+            },
+            stale_after: Duration::from_secs(300),
             progress: Progress::Bar,
         }
     }
@@ -120,15 +148,21 @@ impl Fetcher {
     }
 
     /// Makes sure one file is in `<dir>/<dataset>/` and valid: keeps a valid
-    /// copy, removes an invalid one, downloads it otherwise.
+    /// copy, removes an invalid one, downloads it otherwise. First removes
+    /// stale temporaries of killed downloads from the folder.
     ///
     /// **Errors**: [`DataError::AllMirrorsFailed`] with each mirror's last
     /// error ([`DataError::HttpStatus`], [`DataError::Transport`],
-    /// [`DataError::ChecksumMismatch`], [`DataError::BodyTooLarge`], ...), and
-    /// [`DataError::Io`] if the folder cannot be written.
+    /// [`DataError::ChecksumMismatch`], [`DataError::BodyTooLarge`],
+    /// [`DataError::DeadlineExceeded`], [`DataError::TooSlow`], ...);
+    /// [`DataError::NotAFile`] if a directory is where the file goes, and
+    /// [`DataError::Io`] naming the path if the folder cannot be written.
     pub fn fetch_file(&self, dataset: Dataset, kind: FileKind, dir: &Path) -> Result<FetchedFile> {
         let folder = dataset_dir(dir, dataset);
         fs::create_dir_all(&folder).map_err(|e| DataError::Io(e).in_file(&folder))?;
+        // A live download writes within two stall timeouts (connect, then each read).
+        let stale = self.stale_after.max(self.stall_timeout.saturating_mul(2));
+        remove_stale_temporaries(&folder, stale)?;
         let raw = folder.join(kind.file_name());
         if let Some(path) = keep_valid_copy(&raw, dataset, kind)? {
             return Ok(FetchedFile {
@@ -179,46 +213,58 @@ impl Fetcher {
     /// One attempt: download into a temporary file, verify, rename.
     fn download(&self, url: &str, raw: &Path, dataset: Dataset, kind: FileKind) -> Result<PathBuf> {
         let folder = raw.parent().unwrap_or(Path::new("."));
-        let prefix = format!(".{}.", kind.file_name());
+        let (prefix, suffix) = temp_affixes(kind);
         let mut tmp = tempfile::Builder::new()
             .prefix(&prefix)
-            .suffix(".part")
-            .tempfile_in(folder)?;
+            .suffix(suffix)
+            .tempfile_in(folder)
+            .map_err(|e| DataError::Io(e).in_file(folder))?;
         // The body can be gzip or, if a server decompressed it, raw IDX.
         let limit = kind.payload_len() + kind.payload_len() / 8 + (1 << 16);
-        self.copy_body(url, tmp.as_file_mut(), limit, kind)?;
-        let is_gzip = verify_temp(&mut tmp, dataset, kind)?;
+        let in_tmp = |e: DataError, tmp: &tempfile::NamedTempFile| match e {
+            DataError::Io(_) => e.in_file(tmp.path()),
+            e => e,
+        };
+        self.copy_body(url, tmp.as_file_mut(), limit, kind)
+            .map_err(|e| in_tmp(e, &tmp))?;
+        let is_gzip = verify_temp(&mut tmp, dataset, kind).map_err(|e| in_tmp(e, &tmp))?;
         let path = if is_gzip {
             gz_path(raw)
         } else {
             raw.to_path_buf()
         };
-        readable_by_all(tmp.as_file())?;
-        tmp.persist(&path).map_err(|e| DataError::Io(e.error))?;
+        readable_by_all(tmp.as_file()).map_err(|e| in_tmp(e, &tmp))?;
+        tmp.persist(&path)
+            .map_err(|e| DataError::Io(e.error).in_file(&path))?;
         Ok(path)
     }
 
     fn copy_body(&self, url: &str, out: &mut File, limit: u64, kind: FileKind) -> Result<u64> {
+        let mut pace = Pace::start(self.pace);
         match Target::of(url) {
             Target::File(path) => {
                 let file = File::open(&path).map_err(|e| DataError::Io(e).in_file(&path))?;
                 let len = file.metadata().ok().map(|m| m.len());
                 let bar = self.bar(len, kind);
-                copy_limited(file, out, limit, url, &bar, DataError::Io)
+                let on_read = |e| DataError::Io(e).in_file(&path);
+                copy_paced(file, out, limit, url, &mut pace, &bar, on_read)
             }
             Target::Http(url) => {
-                let response = self
-                    .agent(&url)
-                    .get(&url)
-                    .call()
-                    .map_err(|e| transport(&url, e))?;
+                let response = self.agent(&url).get(&url).call().map_err(|e| {
+                    if pace.expired() {
+                        pace.deadline_error(&url)
+                    } else {
+                        transport(&url, e)
+                    }
+                })?;
                 let status = response.status().as_u16();
                 if !(200..300).contains(&status) {
                     return Err(DataError::HttpStatus { url, status });
                 }
                 let bar = self.bar(response.body().content_length(), kind);
                 let body = response.into_body().into_reader();
-                copy_limited(body, out, limit, &url, &bar, |e| transport(&url, e))
+                let on_read = |e| transport(&url, e);
+                copy_paced(body, out, limit, &url, &mut pace, &bar, on_read)
             }
         }
     }
@@ -230,6 +276,7 @@ impl Fetcher {
             .any(|h| host.starts_with(h));
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .timeout_global(Some(self.pace.deadline))
             .timeout_connect(Some(self.stall_timeout))
             .timeout_per_read(Some(self.stall_timeout))
             .user_agent(concat!("optilab-data/", env!("CARGO_PKG_VERSION")));
@@ -256,7 +303,7 @@ impl Fetcher {
 fn keep_valid_copy(raw: &Path, dataset: Dataset, kind: FileKind) -> Result<Option<PathBuf>> {
     let mut valid = None;
     for path in [raw.to_path_buf(), gz_path(raw)] {
-        if !path.is_file() {
+        if !existing_file(&path)? {
             continue;
         }
         match verify_file(&path, dataset, kind) {
@@ -279,38 +326,6 @@ fn verify_temp(tmp: &mut NamedTempFile, dataset: Dataset, kind: FileKind) -> Res
     file.seek(SeekFrom::Start(0))?;
     verify_payload(BufReader::new(&*file), dataset, kind)?;
     Ok(is_gzip)
-}
-
-/// Copies at most `limit` bytes, failing beyond; read errors go through `on_read`.
-fn copy_limited(
-    mut from: impl Read,
-    to: &mut File,
-    limit: u64,
-    url: &str,
-    bar: &ProgressBar,
-    on_read: impl Fn(io::Error) -> DataError,
-) -> Result<u64> {
-    let mut buf = vec![0u8; 1 << 16];
-    let mut total = 0u64;
-    loop {
-        let n = match from.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(on_read(e)),
-        };
-        total += n as u64;
-        if total > limit {
-            return Err(DataError::BodyTooLarge {
-                url: url.to_string(),
-                limit,
-            });
-        }
-        to.write_all(&buf[..n])?;
-        bar.inc(n as u64);
-    }
-    bar.finish_and_clear();
-    Ok(total)
 }
 
 fn transport(url: &str, e: impl std::error::Error + Send + Sync + 'static) -> DataError {
