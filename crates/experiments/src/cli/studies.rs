@@ -7,11 +7,28 @@ use clap::Args;
 use experiments::report::{Outcome, write_index};
 use experiments::study::{self, Size, StudyContext};
 
+/// How large a tour's runs are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TourSize {
+    /// Seconds in all: for tests (too small to show most effects).
+    Tiny,
+    /// The tour's setting: under a minute on two cores.
+    Quick,
+    /// The lecture's full settings.
+    Full,
+}
+
 #[derive(Debug, Args)]
 pub struct TourArgs {
     /// Where to write the results.
     #[arg(long, default_value = "results")]
     out: PathBuf,
+    /// Run size of every study.
+    #[arg(long, value_enum, default_value = "quick")]
+    size: TourSize,
+    /// Shorthand for `--size full`.
+    #[arg(long, conflicts_with = "size")]
+    full: bool,
     /// Data directory (default: $OPTILAB_DATA_DIR, else ./data).
     #[arg(long)]
     data_dir: Option<PathBuf>,
@@ -52,7 +69,12 @@ fn context(out: &PathBuf, size: Size, data_dir: &Option<PathBuf>, seed: u64) -> 
 }
 
 pub fn tour(args: &TourArgs) -> Result<(), String> {
-    let ctx = context(&args.out, Size::Quick, &args.data_dir, args.seed);
+    let size = match (args.full, args.size) {
+        (true, _) | (_, TourSize::Full) => Size::Full,
+        (_, TourSize::Quick) => Size::Quick,
+        (_, TourSize::Tiny) => Size::Tiny,
+    };
+    let ctx = context(&args.out, size, &args.data_dir, args.seed);
     let start = Instant::now();
     let studies = study::all();
     let mut reports = Vec::new();
