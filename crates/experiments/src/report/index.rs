@@ -12,6 +12,15 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Which run the study's folder comes from (`, run 2025-05-01T12:00:00Z`).
+fn run_note(r: &Report) -> String {
+    match (&r.outcome, &r.run) {
+        (Outcome::Completed, Some(run)) => format!(", run {run}"),
+        (Outcome::Failed(_), Some(run)) => format!("; its folder keeps the results of run {run}"),
+        _ => String::new(),
+    }
+}
+
 /// Minimal Markdown to HTML for findings: paragraphs, `**bold**`, `` `code` ``,
 /// `- ` bullet lists and `|` tables.
 fn markdown_to_html(md: &str) -> String {
@@ -120,17 +129,19 @@ pub fn write_index(dir: &Path, reports: &[Report]) -> Result<()> {
     html.push_str("</ol></nav>\n");
     md.push('\n');
     for r in reports {
+        let run = run_note(r);
         md.push_str(&format!(
-            "## {}\n\n*Lecture {}, `{}`, {:.1} s.*\n\n",
+            "## {}\n\n*Lecture {}, `{}`, {:.1} s{run}.*\n\n",
             r.title, r.section, r.name, r.seconds
         ));
         html.push_str(&format!(
-            "<section id=\"{}\"><h2>{}</h2>\n<p><em>Lecture {}, <code>{}</code>, {:.1} s. <a href=\"{}/README.md\">details</a></em></p>\n",
+            "<section id=\"{}\"><h2>{}</h2>\n<p><em>Lecture {}, <code>{}</code>, {:.1} s{}. <a href=\"{}/README.md\">details</a></em></p>\n",
             r.name,
             escape(&r.title),
             escape(&r.section),
             r.name,
             r.seconds,
+            escape(&run),
             r.name
         ));
         if let Outcome::Failed(e) = &r.outcome {

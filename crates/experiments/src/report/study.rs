@@ -52,6 +52,10 @@ pub struct Report {
     pub seconds: f64,
     /// Completed or failed.
     pub outcome: Outcome,
+    /// The run whose files the study's folder holds (a UTC timestamp); for
+    /// a failed run that kept an earlier result, that result's run.
+    #[serde(default)]
+    pub run: Option<String>,
 }
 
 impl Report {
@@ -75,6 +79,7 @@ impl Report {
             data_files: Vec::new(),
             seconds: 0.0,
             outcome: Outcome::Completed,
+            run: None,
         }
     }
 
