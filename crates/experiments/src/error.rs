@@ -57,6 +57,27 @@ pub enum ExperimentsError {
         /// What is wrong.
         message: String,
     },
+    /// A checkpoint file does not match the hash its manifest recorded
+    /// (truncated, corrupted or replaced after the save).
+    #[error(
+        "checkpoint file {file} is corrupt: its SHA-256 is {found}, the manifest recorded {expected}"
+    )]
+    Checksum {
+        /// The file.
+        file: PathBuf,
+        /// The hash recorded at save.
+        expected: String,
+        /// The hash of the file now.
+        found: String,
+    },
+    /// A checkpoint holds a NaN or infinite parameter or buffer.
+    #[error("checkpoint file {file}: tensor {tensor} holds NaN or infinite values")]
+    NonFiniteTensor {
+        /// The file.
+        file: PathBuf,
+        /// The tensor's name (`layers.0.weight`).
+        tensor: String,
+    },
     /// A value that must be finite is not (a diverged model).
     #[error("non-finite {what}")]
     NonFinite {

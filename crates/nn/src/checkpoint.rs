@@ -154,16 +154,36 @@ pub fn save_checkpoint<T: Float, M: Module<T> + ?Sized>(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".checkpoint-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io("creating a temporary file for"))?;
-    tmp.write_all(&bytes).map_err(io("writing"))?;
-    tmp.as_file().sync_all().map_err(io("flushing"))?;
-    tmp.persist(path)
-        .map_err(|e| io("renaming into")(e.error))?;
-    Ok(())
+    // created like any other file (0666 minus the umask), not with the
+    // 0600 of a `tempfile`, so the checkpoint's mode matches its neighbours'
+    let (tmp_path, mut tmp) = create_temporary(dir).map_err(io("creating a temporary file for"))?;
+    let written = tmp
+        .write_all(&bytes)
+        .map_err(io("writing"))
+        .and_then(|()| tmp.sync_all().map_err(io("flushing")))
+        .and_then(|()| std::fs::rename(&tmp_path, path).map_err(io("renaming into")));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp_path);
+    }
+    written
+}
+
+/// A new file `.checkpoint-<pid>-<n>.tmp` in `dir`, never one that exists.
+fn create_temporary(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.join(format!(".checkpoint-{}-{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// What the model expects of one stored tensor.

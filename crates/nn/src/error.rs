@@ -31,6 +31,19 @@ pub enum NnError {
         token: String,
     },
 
+    /// A layer of an MLP spec has more weights than an array can index.
+    #[error(
+        "MLP spec {spec:?}: a {in_features}×{out_features} layer has more weights than memory can address"
+    )]
+    LayerTooLarge {
+        /// The whole spec string.
+        spec: String,
+        /// Inputs of the layer.
+        in_features: usize,
+        /// Outputs of the layer.
+        out_features: usize,
+    },
+
     /// An MLP spec names fewer than two widths (input and output).
     #[error("MLP spec {spec:?} needs at least an input and an output width")]
     SpecTooShort {

@@ -93,8 +93,19 @@ impl MlpConfig {
                 }),
             })
             .collect::<Result<Vec<usize>>>()?;
-        Self::new(&sizes).map_err(|_| NnError::SpecTooShort {
-            spec: spec.to_string(),
+        Self::new(&sizes).map_err(|e| match e {
+            NnError::LayerTooLarge {
+                in_features,
+                out_features,
+                ..
+            } => NnError::LayerTooLarge {
+                spec: spec.to_string(),
+                in_features,
+                out_features,
+            },
+            _ => NnError::SpecTooShort {
+                spec: spec.to_string(),
+            },
         })
     }
 
@@ -102,10 +113,13 @@ impl MlpConfig {
     /// activations, no normalization and no dropout.
     ///
     /// **Errors**: [`NnError::SpecTooShort`] for fewer than 2 widths,
-    /// [`NnError::InvalidSpec`] for a zero width.
+    /// [`NnError::InvalidSpec`] for a zero width, [`NnError::LayerTooLarge`]
+    /// for a layer whose weight count overflows an array's size (a config
+    /// says nothing about whether the memory exists; callers estimate that).
     ///
     /// ```
     /// let config = nn::MlpConfig::new(&[2, 3, 1]).unwrap();
+    /// assert!(nn::MlpConfig::new(&[784, usize::MAX, 10]).is_err());
     /// assert_eq!(config.activations(), [nn::Activation::Relu]);
     /// ```
     pub fn new(sizes: &[usize]) -> Result<Self> {
@@ -124,6 +138,17 @@ impl MlpConfig {
                 spec: spec(),
                 token: "0".into(),
             });
+        }
+        // an array's bytes must fit in isize (f64: 8 bytes per weight)
+        let addressable = (isize::MAX as usize) / 8;
+        for pair in sizes.windows(2) {
+            if pair[0].checked_mul(pair[1]).is_none_or(|n| n > addressable) {
+                return Err(NnError::LayerTooLarge {
+                    spec: spec(),
+                    in_features: pair[0],
+                    out_features: pair[1],
+                });
+            }
         }
         Ok(MlpConfig {
             sizes: sizes.to_vec(),

@@ -283,3 +283,22 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, bits);
     }
 }
+
+/// The checkpoint gets the permissions of any other new file (the umask's),
+/// not the 0600 of a private temporary file.
+#[cfg(unix)]
+#[test]
+fn saved_checkpoints_have_the_mode_of_other_new_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(0);
+    let mlp = nn::Mlp::<f32>::from_spec("4-3-2", &mut rng).unwrap();
+    let path = dir.path().join("model.safetensors");
+    nn::save_checkpoint(&mlp, &path).unwrap();
+    let sibling = dir.path().join("config.json");
+    std::fs::write(&sibling, "{}").unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), mode(&sibling));
+    // no temporary is left behind
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}

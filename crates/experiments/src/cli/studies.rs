@@ -137,6 +137,13 @@ pub fn study(args: &StudyArgs) -> Result<(), String> {
             );
             Ok(())
         }
-        Outcome::Failed(e) => Err(format!("study {} failed: {e}", s.name())),
+        Outcome::Failed(e) => Err(match &report.run {
+            Some(run) => format!(
+                "study {} failed: {e}; {} still holds the results of run {run}",
+                s.name(),
+                ctx.dir(s.name()).display()
+            ),
+            None => format!("study {} failed: {e}", s.name()),
+        }),
     }
 }

@@ -51,6 +51,15 @@ ax.legend(); plt.show()
 /// point at one study, and for per-study screenshots).
 const ONLY: &str = "const only=new URLSearchParams(location.search).get('only');if(only){for(const s of document.querySelectorAll('main>section,main>h1,main>p.run,footer')){if(s.id!==only)s.style.display='none';}}";
 
+/// Which run the study's folder comes from (`, run 2025-05-01T12:00:00Z`).
+fn run_note(r: &Report) -> String {
+    match (&r.outcome, &r.run) {
+        (Outcome::Completed, Some(run)) => format!(", run {run}"),
+        (Outcome::Failed(_), Some(run)) => format!("; its folder keeps the results of run {run}"),
+        _ => String::new(),
+    }
+}
+
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Shown => "shown",
@@ -133,12 +142,13 @@ fn markdown(reports: &[Report], total: f64) -> String {
     md.push('\n');
     for r in reports {
         md.push_str(&format!(
-            "## {}\n\n*{}; `{}`; {} run; {:.1} s.*\n\n",
+            "## {}\n\n*{}; `{}`; {} run; {:.1} s{}.*\n\n",
             r.title,
             r.section,
             r.name,
             if r.full { "full" } else { "quick" },
-            r.seconds
+            r.seconds,
+            run_note(r)
         ));
         if let Outcome::Failed(e) = &r.outcome {
             md.push_str(&format!("**Failed:** `{e}`\n\n"));
@@ -172,12 +182,13 @@ fn markdown(reports: &[Report], total: f64) -> String {
 
 fn section_html(r: &Report) -> String {
     let mut html = format!(
-        "<section id=\"{0}\"><h2>{1}</h2>\n<p><em>{2}; <code>{0}</code>; {3} run; {4:.1} s. <a href=\"{0}/README.md\">details</a></em></p>\n",
+        "<section id=\"{0}\"><h2>{1}</h2>\n<p><em>{2}; <code>{0}</code>; {3} run; {4:.1} s{5}. <a href=\"{0}/README.md\">details</a></em></p>\n",
         r.name,
         escape(&r.title),
         escape(&r.section),
         if r.full { "full" } else { "quick" },
-        r.seconds
+        r.seconds,
+        escape(&run_note(r))
     );
     if let Outcome::Failed(e) = &r.outcome {
         html.push_str(&format!(

@@ -63,6 +63,10 @@ pub struct Report {
     /// a method keeps its colour from figure to figure.
     #[serde(default)]
     pub colors: std::collections::BTreeMap<String, usize>,
+    /// The run whose files the study's folder holds (a UTC timestamp); for
+    /// a failed run that kept an earlier result, that result's run.
+    #[serde(default)]
+    pub run: Option<String>,
 }
 
 impl Report {
@@ -89,6 +93,7 @@ impl Report {
             frame: None,
             full: false,
             colors: Default::default(),
+            run: None,
         }
     }
 

@@ -1,8 +1,9 @@
 //! What every study gets: where to write, how big to run, and MNIST loaded
 //! once for the whole tour.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use data::{Dataset, Splits};
 
@@ -54,6 +55,8 @@ pub struct StudyContext {
     /// Base seed; studies derive theirs from it.
     pub seed: u64,
     mnist: OnceLock<Splits>,
+    /// Studies being run, and the staging folder each writes into.
+    staged: Mutex<HashMap<String, PathBuf>>,
 }
 
 impl StudyContext {
@@ -70,17 +73,32 @@ impl StudyContext {
             data_dir: data_dir.into(),
             seed: 0,
             mnist: OnceLock::new(),
+            staged: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The folder of study `name` (created on demand by the writers).
+    /// The folder of study `name` (created on demand by the writers); while
+    /// [`run_one`](crate::study::run_one) runs it, its staging folder.
     ///
     /// ```
     /// let ctx = experiments::study::StudyContext::new("results", experiments::study::Size::Quick, "data");
     /// assert_eq!(ctx.dir("landscape"), std::path::Path::new("results/landscape"));
     /// ```
     pub fn dir(&self, name: &str) -> PathBuf {
-        self.results.join(name)
+        let staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
+        match staged.get(name) {
+            Some(dir) => dir.clone(),
+            None => self.results.join(name),
+        }
+    }
+
+    /// While `study` runs, [`dir`](Self::dir) answers `staging` for it.
+    pub(crate) fn stage(&self, study: &str, staging: Option<PathBuf>) {
+        let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
+        match staging {
+            Some(dir) => staged.insert(study.to_string(), dir),
+            None => staged.remove(study),
+        };
     }
 
     /// MNIST, fetched into the data directory on first use (from
@@ -104,7 +122,9 @@ pub fn load_or_fetch(dataset: Dataset, dir: &Path) -> Result<Splits> {
         Ok(s) => Ok(s),
         Err(e) if matches!(e.root(), data::DataError::MissingFile { .. }) => {
             let mirrors = data::Mirror::resolve(None)?;
-            data::Fetcher::new(mirrors).fetch(dataset, dir)?;
+            data::Fetcher::new(mirrors)
+                .limits_from_env()?
+                .fetch(dataset, dir)?;
             Ok(data::load(dataset, dir)?)
         }
         Err(e) => Err(ExperimentsError::Data(e)),

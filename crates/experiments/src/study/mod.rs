@@ -8,6 +8,7 @@
 //! ```
 
 mod context;
+mod publish;
 
 pub use context::load_or_fetch;
 
@@ -67,18 +68,48 @@ pub fn find(name: &str) -> Option<Box<dyn Study>> {
     all().into_iter().find(|s| s.name() == name)
 }
 
-/// Runs `study`, timing it and turning an error into a failed report; the
-/// report is written to its folder either way.
+/// Runs `study`, timing it and turning an error into a failed report.
 ///
-/// **Errors**: only if the report itself cannot be written.
+/// The study writes into a staging folder that replaces `results/<name>/`
+/// only once its report is written (see `publish.rs`), and `report.run`
+/// names the run. A failed run leaves the last completed result in place
+/// (the failed report returned then carries that result's `run`); with no
+/// completed result to keep, the failure report is published instead.
+///
+/// **Errors**: only if the folders or the report cannot be written.
 pub fn run_one(study: &dyn Study, ctx: &StudyContext) -> Result<Report> {
+    let name = study.name();
+    let dir = ctx.results.join(name);
+    let staging = publish::begin(&ctx.results, name)?;
+    ctx.stage(name, Some(staging.clone()));
     let start = std::time::Instant::now();
-    let mut report = match study.run(ctx) {
-        Ok(r) => r,
-        Err(e) => Report::failed(study.name(), study.title(), study.section(), e.to_string()),
+    let outcome = study.run(ctx);
+    ctx.stage(name, None);
+    let (mut report, staging) = match outcome {
+        Ok(r) => (r, staging),
+        Err(e) => {
+            // nothing the failed attempt wrote is kept
+            publish::abandon(&staging);
+            let report = Report::failed(name, study.title(), study.section(), e.to_string());
+            if let Some(kept) = publish::published(&dir) {
+                // the last good result stays; say which run it comes from
+                return Ok(Report {
+                    seconds: start.elapsed().as_secs_f64(),
+                    run: kept.run,
+                    ..report
+                });
+            }
+            (report, publish::begin(&ctx.results, name)?)
+        }
     };
     report.seconds = start.elapsed().as_secs_f64();
     report.full = ctx.size == Size::Full;
-    report.write(&ctx.dir(study.name()))?;
-    Ok(report)
+    report.run = Some(publish::run_id());
+    let written = report
+        .write(&staging)
+        .and_then(|_| publish::commit(&staging, &ctx.results, name));
+    if written.is_err() {
+        publish::abandon(&staging);
+    }
+    written.map(|()| report)
 }

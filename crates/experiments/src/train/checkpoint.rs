@@ -1,12 +1,13 @@
 //! Checkpoints: the model (safetensors), the optimizer state (JSON) and the
-//! trainer's counters, diagnostics and records (JSON), committed atomically
-//! as one directory; and in-memory snapshots for rollback.
+//! trainer's counters, diagnostics and records (JSON), with a manifest of
+//! their SHA-256 written last, committed atomically as one directory and
+//! verified (hashes, then finiteness) before a resume uses any of it; and
+//! in-memory snapshots for rollback.
 //!
 //! No RNG state is saved: shuffling and dropout derive from `(seed, epoch)`,
 //! so a run resumed at an epoch boundary continues exactly as it would have.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use data::Splits;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ExperimentsError, Result};
 use crate::train::config::TrainConfig;
 use crate::train::diagnostics::LossMonitor;
+use crate::train::manifest::Manifest;
 use crate::train::record::{EpochRecord, StopKind, Warning};
 use crate::train::scalar::Scalar;
 use crate::train::schedule::LrSchedule;
@@ -58,12 +60,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExperimentsError + '_ {
     move |e| ExperimentsError::io(path, e)
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = fs::File::create(path).map_err(io(path))?;
-    file.write_all(bytes).map_err(io(path))?;
-    file.sync_all().map_err(io(path))
-}
-
 fn to_json<V: Serialize>(what: &Path, value: &V) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|source| ExperimentsError::Json {
         what: what.display().to_string(),
@@ -73,7 +69,11 @@ fn to_json<V: Serialize>(what: &Path, value: &V) -> Result<Vec<u8>> {
 
 fn from_json<V: for<'a> Deserialize<'a>>(path: &Path) -> Result<V> {
     let bytes = fs::read(path).map_err(io(path))?;
-    serde_json::from_slice(&bytes).map_err(|e| ExperimentsError::Resume {
+    parse_json(path, &bytes)
+}
+
+fn parse_json<V: for<'a> Deserialize<'a>>(path: &Path, bytes: &[u8]) -> Result<V> {
+    serde_json::from_slice(bytes).map_err(|e| ExperimentsError::Resume {
         dir: path.to_path_buf(),
         message: format!("unreadable: {e}"),
     })
@@ -145,12 +145,24 @@ impl<'d, T: Scalar> Trainer<'d, T> {
         self.apply_lr()
     }
 
-    /// Whether every parameter and buffer is finite.
-    fn is_finite(&self) -> bool {
-        self.model
+    /// The first parameter or float buffer holding a NaN or infinity.
+    fn non_finite(&self) -> Option<String> {
+        let params = self
+            .model
             .params()
-            .iter()
-            .all(|p| p.value().iter().all(|v| v.is_finite()))
+            .into_iter()
+            .find(|p| p.value().iter().any(|v| !v.is_finite()))
+            .map(|p| p.name().to_string());
+        params.or_else(|| {
+            self.model
+                .buffers()
+                .into_iter()
+                .find(|b| match b.value() {
+                    nn::BufferValue::Float(a) => a.iter().any(|v| !v.is_finite()),
+                    _ => false,
+                })
+                .map(|b| b.name().to_string())
+        })
     }
 
     /// The whole training state, in memory.
@@ -174,14 +186,16 @@ impl<'d, T: Scalar> Trainer<'d, T> {
     }
 
     /// Writes a checkpoint into `run_dir/checkpoint/`, atomically: the files
-    /// go to `checkpoint.tmp/`, which then replaces `checkpoint/`.
+    /// go to `checkpoint.tmp/`, each flushed to disk, then `manifest.json`
+    /// with the SHA-256 of each (last), and the directory then replaces
+    /// `checkpoint/`.
     ///
     /// **Errors**: [`ExperimentsError::NonFinite`] if a parameter is NaN or
     /// infinite (a diverged model is never checkpointed), or an I/O error.
     pub fn save_checkpoint(&self, run_dir: &Path) -> Result<()> {
-        if !self.is_finite() {
+        if let Some(name) = self.non_finite() {
             return Err(ExperimentsError::NonFinite {
-                what: "model parameters (checkpoint not written)".into(),
+                what: format!("model parameter {name} (checkpoint not written)"),
             });
         }
         let tmp = run_dir.join("checkpoint.tmp");
@@ -189,11 +203,13 @@ impl<'d, T: Scalar> Trainer<'d, T> {
             fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
         }
         fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-        nn::save_checkpoint(&*self.model, tmp.join(MODEL))?;
+        let mut manifest = Manifest::new();
+        manifest.write(&tmp, MODEL, &nn::checkpoint_to_bytes(&*self.model)?)?;
         let path = tmp.join(OPTIMIZER);
-        write_synced(&path, &to_json(&path, &self.optimizer.state())?)?;
+        manifest.write(&tmp, OPTIMIZER, &to_json(&path, &self.optimizer.state())?)?;
         let path = tmp.join(STATE);
-        write_synced(&path, &to_json(&path, &self.state())?)?;
+        manifest.write(&tmp, STATE, &to_json(&path, &self.state())?)?;
+        manifest.commit(&tmp)?;
         let dir = checkpoint_dir(run_dir);
         let old = run_dir.join("checkpoint.old");
         if dir.exists() {
@@ -217,11 +233,20 @@ impl<'d, T: Scalar> Trainer<'d, T> {
     /// restored, so the next epoch is the one an uninterrupted run would run.
     /// `epochs` (if given) replaces the total number of epochs.
     ///
+    /// Every file is checked against the manifest's SHA-256 before it is
+    /// parsed, and every parameter and buffer must be finite.
+    ///
     /// **Errors**: [`ExperimentsError::Resume`] for a missing or unreadable
-    /// checkpoint, or one of another element type or model.
+    /// checkpoint, or one of another element type or model;
+    /// [`ExperimentsError::Checksum`] for a file that changed since the
+    /// save; [`ExperimentsError::NonFiniteTensor`] for a NaN or infinity.
     pub fn resume(run_dir: &Path, splits: &'d Splits, epochs: Option<usize>) -> Result<Self> {
         let dir = committed(run_dir)?;
-        let mut state: TrainerState = from_json(&dir.join(STATE))?;
+        let manifest = Manifest::read(&dir)?;
+        let model = manifest.read_verified(&dir, MODEL)?;
+        let optimizer = manifest.read_verified(&dir, OPTIMIZER)?;
+        let state = manifest.read_verified(&dir, STATE)?;
+        let mut state: TrainerState = parse_json(&dir.join(STATE), &state)?;
         if state.format != FORMAT {
             return Err(ExperimentsError::Resume {
                 dir: dir.clone(),
@@ -239,8 +264,14 @@ impl<'d, T: Scalar> Trainer<'d, T> {
             }
         }
         let mut trainer = Trainer::new(&state.config, splits)?;
-        nn::load_checkpoint(&mut *trainer.model, dir.join(MODEL))?;
-        let optimizer: OptimizerState = from_json(&dir.join(OPTIMIZER))?;
+        nn::load_checkpoint_bytes(&mut *trainer.model, &model)?;
+        if let Some(tensor) = trainer.non_finite() {
+            return Err(ExperimentsError::NonFiniteTensor {
+                file: dir.join(MODEL),
+                tensor,
+            });
+        }
+        let optimizer: OptimizerState = parse_json(&dir.join(OPTIMIZER), &optimizer)?;
         trainer.optimizer.load_state(&optimizer)?;
         trainer.set_state(state)?;
         // stopping criteria with memory see the evaluations again

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::plot::{LineChart, Scale, Series, save};
 use crate::report::{write_csv, write_json};
-use crate::train::config::{ConfigError, DtypeChoice, ScheduleChoice, TrainConfig};
-use crate::train::metrics::smooth;
+use crate::train::config::{
+    Available, ConfigError, DtypeChoice, MemoryEstimate, ScheduleChoice, TrainConfig,
+};
 use crate::train::scalar::Scalar;
 use crate::train::seeds::{self, Stream};
 use crate::train::trainer::Trainer;
@@ -140,6 +141,10 @@ pub fn lr_find(config: &TrainConfig, splits: &Splits, find: &LrFindConfig) -> Re
         lr: find.start_lr,
         ..config.clone()
     };
+    let examples = config
+        .subset
+        .unwrap_or(splits.train.len().saturating_sub(config.validation));
+    MemoryEstimate::of_lr_find(&config, examples, find.steps).check(Available::now())?;
     match config.dtype {
         DtypeChoice::F32 => sweep(Trainer::<f32>::new(&config, splits)?, find),
         DtypeChoice::F64 => sweep(Trainer::<f64>::new(&config, splits)?, find),
@@ -151,7 +156,9 @@ fn sweep<T: Scalar>(mut trainer: Trainer<'_, T>, find: &LrFindConfig) -> Result<
     let seed = trainer.config.seed;
     let mut order = trainer.train_idx.clone();
     let (mut pass, mut at) = (0u64, order.len());
-    let (mut losses, mut points) = (Vec::new(), Vec::with_capacity(find.steps));
+    // grows as it is filled: the sweep may stop early
+    let mut points = Vec::new();
+    let mut ema = 0.0;
     let mut best = f64::INFINITY;
     let mut stopped_early = false;
     for i in 0..find.steps {
@@ -165,8 +172,13 @@ fn sweep<T: Scalar>(mut trainer: Trainer<'_, T>, find: &LrFindConfig) -> Result<
         let lr = find.lr(i);
         trainer.optimizer.set_lr(lr)?;
         let out = trainer.train_step(idx, false, false)?;
-        losses.push(out.loss);
-        let smoothed = *smooth(&losses, find.smoothing).last().expect("one loss");
+        // the bias-corrected EMA of `smooth`, one step at a time
+        ema = find.smoothing * ema + (1.0 - find.smoothing) * out.loss;
+        let smoothed = ema
+            / (1.0
+                - find
+                    .smoothing
+                    .powi(i32::try_from(i + 1).unwrap_or(i32::MAX)));
         points.push(LrPoint {
             lr,
             loss: out.loss,

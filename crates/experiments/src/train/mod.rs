@@ -32,6 +32,7 @@ pub mod diagnostics;
 mod epoch;
 mod eval;
 mod lr_find;
+mod manifest;
 mod metrics;
 mod network;
 mod observer;
@@ -45,8 +46,8 @@ mod trainer;
 
 pub use checkpoint::{Snapshot, checkpoint_config, checkpoint_dir};
 pub use config::{
-    ActivationChoice, ConfigError, DatasetChoice, DivergencePolicy, DtypeChoice, InitChoice,
-    NormSpec, OptimizerChoice, ScheduleChoice, TrainConfig,
+    ActivationChoice, Available, Bytes, ConfigError, DatasetChoice, DivergencePolicy, DtypeChoice,
+    InitChoice, MemoryEstimate, NormSpec, OptimizerChoice, ScheduleChoice, TrainConfig,
 };
 pub use diagnostics::{LossMonitor, Signal};
 pub use lr_find::{LrFindConfig, LrFinding, LrPoint, lr_find, write_lr_find};

@@ -47,13 +47,19 @@ fn start<T: Scalar>(
     let writer = dir
         .map(|d| RunWriter::create(d, trainer.config()))
         .transpose()?;
-    drive(trainer, writer, observer)
+    drive(trainer, writer, observer, None)
 }
 
 /// Continues the run in `dir` from its checkpoint (to `epochs` in total if
 /// given), exactly as if it had not been interrupted.
 ///
-/// **Errors**: no readable checkpoint, or as [`train`].
+/// Everything is read and checked first, and nothing in `dir` changes until
+/// the resumed run has finished an epoch (then `config.json` records the new
+/// epoch count). A resume with nothing left to run (the checkpoint is at or
+/// past `epochs` and the run has its summary) changes no file and returns
+/// the summary on disk.
+///
+/// **Errors**: no readable checkpoint, a corrupt one, or as [`train`].
 pub fn resume(
     dir: &Path,
     splits: &Splits,
@@ -64,27 +70,48 @@ pub fn resume(
     if let Some(e) = epochs {
         config.epochs = e;
         config.validate()?;
-        write_json(&dir.join("config.json"), &config)?;
     }
-    let writer = Some(RunWriter::open(dir));
-    match config.dtype {
-        DtypeChoice::F32 => drive(
-            Trainer::<f32>::resume(dir, splits, epochs)?,
-            writer,
-            observer,
-        ),
-        DtypeChoice::F64 => drive(
-            Trainer::<f64>::resume(dir, splits, epochs)?,
-            writer,
-            observer,
-        ),
+    let dtype = config.dtype;
+    let changed = epochs.map(|_| config);
+    match dtype {
+        DtypeChoice::F32 => {
+            let trainer = Trainer::<f32>::resume(dir, splits, epochs)?;
+            resume_with(trainer, dir, changed, observer)
+        }
+        DtypeChoice::F64 => {
+            let trainer = Trainer::<f64>::resume(dir, splits, epochs)?;
+            resume_with(trainer, dir, changed, observer)
+        }
     }
 }
 
+fn resume_with<T: Scalar>(
+    trainer: Trainer<'_, T>,
+    dir: &Path,
+    changed: Option<TrainConfig>,
+    observer: Box<dyn Observer>,
+) -> Result<RunSummary> {
+    // a run stopped early (time limit, target) continues; one at its last
+    // epoch has nothing to do
+    if trainer.epoch() >= trainer.config().epochs {
+        let path = dir.join("summary.json");
+        let on_disk = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<RunSummary>(&bytes).ok());
+        if let Some(summary) = on_disk {
+            return Ok(summary);
+        }
+    }
+    drive(trainer, Some(RunWriter::open(dir)), observer, changed)
+}
+
+/// Runs epochs until done or stopped; `changed` (a resume's new settings)
+/// is written to `config.json` once the first epoch has run.
 fn drive<T: Scalar>(
     mut trainer: Trainer<'_, T>,
     writer: Option<RunWriter>,
     observer: Box<dyn Observer>,
+    mut changed: Option<TrainConfig>,
 ) -> Result<RunSummary> {
     trainer.set_observer(observer);
     let (epochs, every) = (trainer.config().epochs, trainer.config().checkpoint_every);
@@ -112,6 +139,9 @@ fn drive<T: Scalar>(
             _ => {}
         }
         if let Some(w) = &writer {
+            if let Some(config) = changed.take() {
+                write_json(&w.dir().join("config.json"), &config)?;
+            }
             w.write_progress(trainer.records(), trainer.step_losses())?;
             let diverged = record.stop.as_ref().is_some_and(|s| s.is_divergence());
             if every > 0 && !diverged && (record.epoch % every == 0 || record.stop.is_some()) {

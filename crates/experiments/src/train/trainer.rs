@@ -8,7 +8,7 @@ use optim::{Criterion, Goal, MetricThreshold, Optimizer, SystemClock, TimeBudget
 
 use crate::error::Result;
 use crate::train::batch::BatchEncoder;
-use crate::train::config::{ConfigError, TrainConfig, apply_init};
+use crate::train::config::{Available, ConfigError, MemoryEstimate, TrainConfig, apply_init};
 use crate::train::diagnostics::LossMonitor;
 use crate::train::network::Network;
 use crate::train::observer::{Observer, Silent};
@@ -20,6 +20,9 @@ use crate::train::seeds::{self, Stream};
 /// A global gradient norm is measured every this many steps (and on every
 /// step when clipping).
 pub(crate) const GRAD_NORM_EVERY: u64 = 10;
+
+/// Step losses reserved up front at most (512 kB as f64).
+const STEP_LOSSES_RESERVED: usize = 1 << 16;
 
 /// Trains a [`Network`] on MNIST-like data with any optimizer and schedule.
 ///
@@ -79,6 +82,7 @@ impl<'d, T: Scalar> Trainer<'d, T> {
     /// split too small for the hold-out or subset.
     pub fn new(config: &TrainConfig, splits: &'d Splits) -> Result<Self> {
         config.validate()?;
+        check_memory(config, splits)?;
         let mut rng = seeds::rng(config.seed, Stream::Init, 0);
         let mut model = config.mlp_config()?.build::<T>(&mut rng)?;
         apply_init(&mut model, config.init, config.activation, &mut rng)?;
@@ -118,6 +122,7 @@ impl<'d, T: Scalar> Trainer<'d, T> {
         let standardizer =
             Standardizer::fit_pixels(splits.train.images(), Scaling::ZScore, Granularity::Global)?;
         let steps_per_epoch = train_idx.len().div_ceil(config.batch);
+        let train_len = train_idx.len();
         let schedule = config
             .schedule
             .build(config.schedule_params(steps_per_epoch))?;
@@ -137,7 +142,7 @@ impl<'d, T: Scalar> Trainer<'d, T> {
             stopping: stopping_criteria(config),
             tape: Tape::new(),
             grads: Gradients::new(),
-            labels: Vec::with_capacity(config.batch),
+            labels: Vec::with_capacity(config.batch.min(train_len)),
             clip_buf: Vec::new(),
             acc_buf: Vec::new(),
             before_buf: Vec::new(),
@@ -148,7 +153,13 @@ impl<'d, T: Scalar> Trainer<'d, T> {
             step: 0,
             lr_scale: 1.0,
             records: Vec::new(),
-            step_losses: Vec::with_capacity(steps_per_epoch * config.epochs),
+            // room for the planned run up to a cap; past it, it grows as it
+            // is filled (never sized by the epoch count alone)
+            step_losses: Vec::with_capacity(
+                steps_per_epoch
+                    .saturating_mul(config.epochs)
+                    .min(STEP_LOSSES_RESERVED),
+            ),
             pending: Vec::new(),
             observer: Box::new(Silent),
         };
@@ -275,6 +286,18 @@ impl<'d, T: Scalar> Trainer<'d, T> {
     }
 }
 
+/// Refuses a configuration whose estimated memory exceeds what is available
+/// (before the model or any buffer sized by the configuration exists).
+///
+/// **Errors**: [`ConfigError::Memory`] naming the estimate and what is available.
+pub(crate) fn check_memory(config: &TrainConfig, splits: &Splits) -> Result<()> {
+    let examples = config
+        .subset
+        .unwrap_or(splits.train.len().saturating_sub(config.validation));
+    MemoryEstimate::of(config, examples).check(Available::now())?;
+    Ok(())
+}
+
 /// The training and validation indices (sorted), after the hold-out and subset.
 fn split_indices(config: &TrainConfig, n: usize) -> Result<(Vec<usize>, Vec<usize>)> {
     if config.validation >= n {
@@ -313,10 +336,9 @@ pub(crate) fn stopping_criteria(config: &TrainConfig) -> Vec<Box<dyn Criterion +
         out.push(Box::new(MetricThreshold::new(a, Goal::AtLeast)));
     }
     if let Some(t) = config.time_limit {
-        out.push(Box::new(TimeBudget::new(
-            std::time::Duration::from_secs_f64(t),
-            SystemClock::new(),
-        )));
+        // a limit past what a Duration holds is no limit at all
+        let budget = std::time::Duration::try_from_secs_f64(t).unwrap_or(std::time::Duration::MAX);
+        out.push(Box::new(TimeBudget::new(budget, SystemClock::new())));
     }
     out
 }

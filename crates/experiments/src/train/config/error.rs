@@ -44,6 +44,21 @@ pub enum ConfigError {
     /// The optimizer rejected its hyperparameters.
     #[error("invalid optimizer settings: {0}")]
     Optimizer(#[source] optim::OptimError),
+    /// The configuration needs more memory than the process can get.
+    #[error(
+        "this configuration needs {needed} of memory (estimated; mostly {largest}), \
+         but only {available} is available (by {limit})"
+    )]
+    Memory {
+        /// The estimate.
+        needed: super::memory::Bytes,
+        /// Its largest part.
+        largest: &'static str,
+        /// What is available.
+        available: super::memory::Bytes,
+        /// What limits it.
+        limit: &'static str,
+    },
     /// Two settings that do not go together.
     #[error("{0}")]
     Inconsistent(String),

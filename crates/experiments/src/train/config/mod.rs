@@ -4,6 +4,7 @@
 
 mod choice;
 mod error;
+mod memory;
 mod model;
 mod optimizer;
 mod schedule;
@@ -11,6 +12,7 @@ mod schedule;
 use serde::{Deserialize, Serialize};
 
 pub use error::ConfigError;
+pub use memory::{Available, Bytes, MemoryEstimate};
 pub use model::{ActivationChoice, InitChoice, NormSpec};
 pub use optimizer::OptimizerChoice;
 pub use schedule::ScheduleChoice;

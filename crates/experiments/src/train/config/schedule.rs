@@ -43,13 +43,14 @@ impl ScheduleChoice {
     /// Builds the schedule.
     pub(crate) fn build(self, p: ScheduleParams) -> Result<LrSchedule, ConfigError> {
         let spe = p.steps_per_epoch.max(1) as u64;
-        let total = (p.epochs as u64 * spe).max(1);
+        let total = (p.epochs as u64).saturating_mul(spe).max(1);
         let optim_err = ConfigError::Optimizer;
         Ok(match self {
             ScheduleChoice::Constant => LrSchedule::Constant,
             ScheduleChoice::Step => {
                 let epochs = p.step_size.unwrap_or((p.epochs / 3).max(1)) as u64;
-                let s = StepLr::new(epochs * spe, p.gamma.unwrap_or(0.1)).map_err(optim_err)?;
+                let s = StepLr::new(epochs.saturating_mul(spe), p.gamma.unwrap_or(0.1))
+                    .map_err(optim_err)?;
                 LrSchedule::per_step(s)
             }
             ScheduleChoice::Cosine => {
