@@ -3,7 +3,8 @@
 //! First fetches MNIST and Fashion-MNIST into `<workspace>/data` (from
 //! `$OPTILAB_DATA_MIRROR` if set, which CI points at `../shared/datasets`),
 //! then runs `cargo test --workspace` with `OPTILAB_DATA_DIR` set to it, so
-//! every crate's real-data tests find the files.
+//! every crate's real-data tests find the files, then every bench once in
+//! test mode (`cargo test --workspace --benches`).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -32,9 +33,20 @@ pub fn run(extra: &[String]) -> Result<(), String> {
         .args(extra)
         .status()
         .map_err(|e| format!("could not start cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo test failed ({status})"));
+    }
+    // Each criterion bench once, in test mode, so a bench that panics at run
+    // time is noticed.
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+        .current_dir(&root)
+        .env(data::DATA_DIR_ENV, &data_dir)
+        .args(["test", "--workspace", "--benches"])
+        .status()
+        .map_err(|e| format!("could not start cargo: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("cargo test failed ({status})"))
+        Err(format!("the benches failed in test mode ({status})"))
     }
 }

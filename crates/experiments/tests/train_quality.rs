@@ -12,8 +12,11 @@ use data::Dataset;
 use experiments::train::{OptimizerChoice, Silent, StopKind, TrainConfig, train};
 
 #[test]
-fn q2_seed_mlp_with_sgd_reaches_92_5_percent_in_10_epochs() {
-    // Q2 in full: 784-10-10, ReLU, SGD lr 0.1, batch 128, 10 epochs
+fn q2_seed_mlp_with_sgd_reaches_91_5_percent_in_10_epochs() {
+    // Q2 in full: 784-10-10, ReLU, SGD lr 0.1, batch 128, 10 epochs. The bar
+    // sits below the spread over seeds 0-5 (92.4-93.8 %), so an innocent change
+    // that moves seed 42 within that spread does not fail it; the protocol's
+    // own quality number (≥ 93.0 %) is checked by `cargo xtask bench --quality`.
     let config = TrainConfig {
         seed: 42,
         ..TrainConfig::default()
@@ -23,8 +26,8 @@ fn q2_seed_mlp_with_sgd_reaches_92_5_percent_in_10_epochs() {
     assert_eq!(summary.epochs, 10);
     assert_eq!(summary.steps, 10 * 469);
     assert!(
-        summary.test_accuracy >= 0.925,
-        "Q2 test accuracy {:.4} < 0.925",
+        summary.test_accuracy >= 0.915,
+        "Q2 test accuracy {:.4} < 0.915",
         summary.test_accuracy
     );
     assert!(
