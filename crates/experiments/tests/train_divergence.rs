@@ -114,3 +114,47 @@ fn rollback_restores_the_epoch_and_halves_the_learning_rate() {
     assert_eq!(trainer.lr(), expected);
     assert!(trainer.evaluate(EvalSplit::Test).unwrap().loss.is_finite());
 }
+
+#[test]
+fn a_divergent_run_records_the_exploding_step_and_says_where_it_diverged() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = train(
+        &tiny(1e4),
+        common::mnist(),
+        Some(dir.path()),
+        Box::new(Silent),
+    )
+    .unwrap();
+    assert!(summary.stop.is_divergence(), "{:?}", summary.stop);
+    let k = summary.stop.diverged_at().unwrap();
+    assert_eq!(k, summary.steps + 1, "the step after the last update");
+    // steps.csv: one row per update, then the exploding step with its loss
+    let steps = std::fs::read_to_string(dir.path().join("steps.csv")).unwrap();
+    let rows: Vec<(u64, f64)> = steps
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (s, v) = l.split_once(',').unwrap();
+            (s.parse().unwrap(), v.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(rows.len() as u64, k, "{steps}");
+    let (last_step, last_loss) = *rows.last().unwrap();
+    assert_eq!(last_step, k);
+    let first = rows[0].1;
+    assert!(
+        !last_loss.is_finite() || last_loss > 10.0 * first,
+        "step {k}'s loss {last_loss} did not explode (first {first})"
+    );
+    // the summaries say where it diverged instead of printing NaN
+    assert!(summary.train_loss.is_nan());
+    assert_eq!(summary.train_loss_text(), format!("diverged at step {k}"));
+    let metrics = std::fs::read_to_string(dir.path().join("metrics.jsonl")).unwrap();
+    let record: EpochRecord = serde_json::from_str(metrics.lines().last().unwrap()).unwrap();
+    assert_eq!(record.train.loss_text(), format!("diverged at step {k}"));
+    // a run that did not diverge prints its loss
+    let fine = train(&tiny(0.05), common::mnist(), None, Box::new(Silent)).unwrap();
+    let text = fine.train_loss_text();
+    assert_eq!(text, format!("{:.4}", fine.train_loss));
+    assert!(!text.contains("diverged"));
+}

@@ -72,9 +72,9 @@ impl Observer for Progress {
             format!("{split} loss {:.4} acc {:.2}%", e.loss, 100.0 * e.accuracy)
         });
         eprintln!(
-            "epoch {:>3}  train loss {:.4} acc {:.2}%  {eval}  lr {:.3e}  |grad| {:.3}  {:.2}s (+{:.2}s eval)",
+            "epoch {:>3}  train loss {} acc {:.2}%  {eval}  lr {:.3e}  |grad| {:.3}  {:.2}s (+{:.2}s eval)",
             r.epoch,
-            r.train.loss,
+            r.train.loss_text(),
             100.0 * r.train.accuracy,
             r.train.lr,
             r.train.grad_norm,

@@ -301,14 +301,14 @@ fn report(s: &RunSummary, config: &TrainConfig, json: bool, wall: f64) -> Result
         .as_ref()
         .map_or(String::new(), |d| d.display().to_string());
     eprintln!(
-        "{}: test accuracy {:.2}% (loss {:.4}), train loss {:.4}, {} epochs, {:.2} s/epoch, {:.1} s; {}",
+        "{}: test accuracy {:.2}% (loss {:.4}), train loss {}, {} epochs, {:.2} s/epoch, {:.1} s; {}",
         match s.stop.kind {
             train::StopKind::Completed => "done".to_string(),
             _ => format!("stopped ({})", s.stop.message),
         },
         100.0 * s.test_accuracy,
         s.test_loss,
-        s.train_loss,
+        s.train_loss_text(),
         s.epochs,
         s.seconds_per_epoch,
         wall,

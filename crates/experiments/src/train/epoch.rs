@@ -51,6 +51,8 @@ impl<T: Scalar> Trainer<'_, T> {
             let want_norm = self.step.is_multiple_of(GRAD_NORM_EVERY);
             let out = self.train_step(idx, want_norm, i == steps / 2)?;
             if let Some(Signal::Diverged { kind, message }) = out.diverged {
+                // the exploding step's loss goes into `steps.csv` (no update was made)
+                self.step_losses.push(out.loss);
                 let message = format!("{message} at step {}", self.step + 1);
                 acc.stop = Some(Stop {
                     kind,

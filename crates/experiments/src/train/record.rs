@@ -61,6 +61,18 @@ impl Stop {
     pub fn is_divergence(&self) -> bool {
         matches!(self.kind, StopKind::Diverged | StopKind::NonFiniteLoss)
     }
+
+    /// The step (from 1, as in `steps.csv`) whose loss exploded, if this is
+    /// a divergence: the step after the last update made.
+    ///
+    /// ```
+    /// use experiments::train::{Stop, StopKind};
+    /// let stop = Stop { kind: StopKind::NonFiniteLoss, message: "NaN".into(), step: 4 };
+    /// assert_eq!(stop.diverged_at(), Some(5));
+    /// ```
+    pub fn diverged_at(&self) -> Option<u64> {
+        self.is_divergence().then_some(self.step + 1)
+    }
 }
 
 /// What a warning is about.
@@ -186,6 +198,14 @@ pub struct EpochTrain {
     pub stop: Option<Stop>,
 }
 
+impl EpochTrain {
+    /// The epoch's loss for a summary line: `0.1234`, or `diverged at step
+    /// k` (the step of `steps.csv` whose loss exploded), never `NaN`.
+    pub fn loss_text(&self) -> String {
+        loss_text(self.loss, self.stop.as_ref())
+    }
+}
+
 /// One epoch: training, evaluation and diagnostics.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochRecord {
@@ -250,6 +270,23 @@ pub struct RunSummary {
     pub warnings: usize,
     /// The run directory, if one was written.
     pub run_dir: Option<std::path::PathBuf>,
+}
+
+impl RunSummary {
+    /// The last epoch's training loss for a summary line: `0.1234`, or
+    /// `diverged at step k`, never `NaN`.
+    pub fn train_loss_text(&self) -> String {
+        loss_text(self.train_loss, Some(&self.stop))
+    }
+}
+
+/// `0.1234`, or `diverged at step k` when `stop` is a divergence.
+fn loss_text(loss: f64, stop: Option<&Stop>) -> String {
+    match stop.and_then(Stop::diverged_at) {
+        Some(k) => format!("diverged at step {k}"),
+        None if loss.is_finite() => format!("{loss:.4}"),
+        None => "not finite".to_string(),
+    }
 }
 
 /// Serializes non-finite floats as `null` (JSON has no NaN) and reads `null`
