@@ -1,33 +1,6 @@
-//! Datasets for optilab: MNIST and Fashion-MNIST from their IDX files, safe
-//! downloads, standardization, minibatches and small synthetic problems.
+#![doc = include_str!("../README.md")]
 //!
-//! Nothing read from disk or the network is trusted: malformed files are
-//! typed errors ([`DataError`]), never panics or huge allocations. Only the
-//! `download` feature touches the network.
-//!
-//! ```no_run
-//! use data::{Dataset, EpochSampler, Granularity, LastBatch, PixelEncoder, Scaling, Standardizer};
-//! use ndarray::Array2;
-//! use rand::{SeedableRng, rngs::StdRng};
-//!
-//! let mnist = data::load(Dataset::Mnist, &data::data_dir(None))?;
-//! let stats = Standardizer::fit_pixels(mnist.train.images(), Scaling::ZScore, Granularity::Global)?;
-//! let encoder = PixelEncoder::<f32>::standardized(&stats);
-//! let mut sampler = EpochSampler::new(mnist.train.len(), 128)?.last_batch(LastBatch::Drop);
-//! let (mut x, mut y) = (Array2::zeros((0, 0)), Vec::new());
-//! let mut rng = StdRng::seed_from_u64(0);
-//! for batch in sampler.epoch(&mut rng) {
-//!     mnist.train.gather(batch, &encoder, &mut x, &mut y)?; // x: (128, 784), y: labels
-//! }
-//! # Ok::<(), data::DataError>(())
-//! ```
-//!
-//! Files live in a data directory ([`data_dir`]: an explicit path, else
-//! `$OPTILAB_DATA_DIR`, else `data/`) as `<dir>/mnist/` and
-//! `<dir>/fashion-mnist/` with the upstream names, compressed or not;
-//! `cargo xtask fetch-mnist` puts them there.
-//!
-//! # Guarantees
+//! # Guarantees in detail
 //!
 //! - **Reading** ([`read_idx`], [`load`]): every header field is checked; the
 //!   declared payload is compared with a limit *before* anything is allocated
@@ -57,6 +30,8 @@
 //!   fetch into the same folder removes our temporaries (that exact name
 //!   pattern, nothing else) once unmodified for `Fetcher::stale_after`
 //!   (5 min by default), which a live download never is.
+
+#![warn(missing_docs)]
 
 mod batch;
 mod checksum;

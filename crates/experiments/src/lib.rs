@@ -1,4 +1,6 @@
-//! Training loop and the studies that reproduce the lecture.
+#![doc = include_str!("../README.md")]
+//!
+//! # Map
 //!
 //! - [`plot`]: figures (line charts with log axes and spread bands, contour
 //!   plots with trajectories, heatmaps, image grids) as PNG and SVG.
@@ -6,6 +8,8 @@
 //! - [`study`]: the lecture's studies, in order.
 //! - [`train`]: the training loop, its diagnostics, checkpoints and the
 //!   learning-rate range test.
+
+#![warn(missing_docs)]
 
 pub mod bench;
 mod error;

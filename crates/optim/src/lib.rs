@@ -1,36 +1,4 @@
-//! Optimizers, learning-rate schedules, gradient clipping, stopping criteria
-//! and constraints on plain `ndarray` parameters and gradients.
-//!
-//! `optim` sees only arrays: any project that can produce gradients can use
-//! it. Every optimizer follows PyTorch's `torch.optim` single-tensor
-//! implementation operation for operation, with PyTorch's defaults and
-//! hyperparameter names; every schedule follows `torch.optim.lr_scheduler`.
-//!
-//! ```
-//! use ndarray::array;
-//! use optim::{AdamWConfig, CosineAnnealingLr, Optimizer, ParamGroup, ParamMut, clip_grad_norm,
-//!             NonFinite, NormType};
-//!
-//! let mut opt = AdamWConfig::default()
-//!     .lr(1e-2)
-//!     .group(ParamGroup::matching(|name| name.ends_with(".bias")).weight_decay(0.0))
-//!     .build::<f32>()?;
-//! let schedule = CosineAnnealingLr::new(100, 0.0)?;
-//! let (mut w, mut b) = (array![[0.5_f32, -0.5]], array![0.0_f32]);
-//! for step in 0..100 {
-//!     // gradients of ½‖w‖² + ½(b − 1)², clipped to norm 1
-//!     let mut grads = [w.clone().into_dyn(), (&b - 1.0).into_dyn()];
-//!     clip_grad_norm(&mut grads, 1.0, NormType::L2, NonFinite::Error)?;
-//!     opt.apply_schedule(&schedule, step)?;
-//!     opt.step(&mut [
-//!         ParamMut::new("fc.weight", w.view_mut(), grads[0].view()),
-//!         ParamMut::new("fc.bias", b.view_mut(), grads[1].view()),
-//!     ])?;
-//! }
-//! assert!(w.iter().all(|v| v.abs() < 0.1) && (b[0] - 0.6).abs() < 0.4);
-//! # Ok::<(), optim::OptimError>(())
-//! ```
-
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 mod adadelta;
