@@ -69,7 +69,7 @@ impl Config {
         let train = TrainConfig {
             model: "784-100-10".into(),
             batch: 64,
-            epochs: size.pick(1, 2, 10),
+            epochs: size.pick(1, 2, 5),
             subset: size.pick(Some(1_000), Some(6_000), None),
             ..TrainConfig::default()
         };

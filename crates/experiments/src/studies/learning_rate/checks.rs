@@ -66,6 +66,16 @@ pub fn variation(run: &SweepRun) -> f64 {
     finite.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>() / (finite.len() - 1) as f64
 }
 
+/// The first step by which `run`'s loss, averaged over windows of a
+/// fiftieth of its steps, was at or below `loss`.
+pub fn steps_to_reach(run: &SweepRun, loss: f64) -> Option<usize> {
+    let w = (run.step_loss.len() / 50).max(1);
+    run.step_loss
+        .chunks(w)
+        .position(|c| c.iter().sum::<f64>() / c.len() as f64 <= loss)
+        .map(|i| (i + 1) * w)
+}
+
 impl Outcome {
     /// The sweep's best run (lowest finite final loss).
     pub fn best(&self) -> &SweepRun {
@@ -161,21 +171,21 @@ pub fn frame(out: &Outcome) -> Frame {
     );
     frame = match low {
         Some(low) => {
-            let done = |r: &SweepRun| r.initial_loss - r.final_loss;
-            let share = done(low) / done(best);
+            let total = low.step_loss.len();
+            let reached = steps_to_reach(best, low.final_loss);
             frame.check(
                 format!(
-                    "too slow: at lr {} the loss fell {:.3} \u{2192} {:.3}, {:.0}% of the drop \
-                     the best rate {} achieved ({:.3} \u{2192} {:.3})",
+                    "too slow: at lr {} the loss ended at {:.3} after {total} steps ({:.1}\u{d7} \
+                     the best rate's {:.3}); the best rate {} was down to {:.3} after {}",
                     short(low.lr),
-                    low.initial_loss,
                     low.final_loss,
-                    100.0 * share,
+                    low.final_loss / best.final_loss,
+                    best.final_loss,
                     short(best.lr),
-                    best.initial_loss,
-                    best.final_loss
+                    low.final_loss,
+                    reached.map_or("never".to_string(), |k| format!("{k} steps")),
                 ),
-                share < 0.5,
+                reached.is_some_and(|k| 4 * k <= total),
             )
         }
         None => frame.check(

@@ -9,7 +9,9 @@ mod checks;
 mod figures;
 mod runs;
 
-pub use checks::{EARLY, GOOD_FACTOR, Regime, WORSE_FACTOR, early_loss, frame, variation};
+pub use checks::{
+    EARLY, GOOD_FACTOR, Regime, WORSE_FACTOR, early_loss, frame, steps_to_reach, variation,
+};
 pub use runs::{
     Outcome, ScheduleRun, SweepRun, Unguarded, between, roughness, run, sweep, sweep_run, unguarded,
 };
