@@ -1,10 +1,11 @@
-//! The conditioning study (lecture §4) in Tiny mode: momentum beats gradient
+//! The conditioning study (lecture Section 4) in Tiny mode: momentum beats gradient
 //! descent at κ = 100, both match their rates, and gradient descent diverges
 //! just above η = 2/λmax.
 
 mod study_support;
 
-use experiments::studies::conditioning::{Config, Method, report, run};
+use experiments::report::Verdict;
+use experiments::studies::conditioning::{Config, Method, checks, report, run};
 use experiments::study::Size;
 
 #[test]
@@ -91,4 +92,49 @@ fn report_has_every_figure() {
     study_support::assert_report_complete(&report, dir.path());
     study_support::assert_registered(&report);
     assert!(report.finding.contains("κ = 100"));
+    assert_eq!(
+        report.frame.as_ref().map(|f| f.verdict()),
+        Some(Verdict::Shown)
+    );
+}
+
+#[test]
+fn the_verdict_follows_the_measurements() {
+    let outcome = run(&Config::for_size(Size::Tiny)).unwrap();
+    let frame = checks(&outcome);
+    assert_eq!(frame.verdict(), Verdict::Shown, "{frame:?}");
+    assert_eq!(frame.checks.len(), 4);
+
+    // Momentum that needs as many iterations as gradient descent fails its check.
+    let mut slow = outcome.clone();
+    for k in &mut slow.kappas {
+        let gd = k.methods[0].iterations;
+        for m in &mut k.methods {
+            if m.method == Method::HeavyBall {
+                m.iterations = gd;
+            }
+        }
+    }
+    assert_eq!(checks(&slow).verdict(), Verdict::PartlyShown);
+
+    // Trajectories without oscillations, counts that do not grow with κ,
+    // and a sweep whose cliff is far from 2/λmax: nothing is shown.
+    let mut none = slow;
+    for k in &mut none.kappas {
+        for m in &mut k.methods {
+            m.iterations = Some(50);
+        }
+    }
+    for case in &mut none.trajectories {
+        for (_, path) in &mut case.paths {
+            let start = path[0];
+            path.iter_mut().for_each(|p| *p = start);
+        }
+    }
+    for sweep in &mut none.sweeps {
+        for p in &mut sweep.points {
+            p.1 = if p.0 < 1.0 { 0.5 } else { 2.0 };
+        }
+    }
+    assert_eq!(checks(&none).verdict(), Verdict::NotShownAtThisSize);
 }

@@ -15,6 +15,7 @@ pub mod logistic_loss;
 pub mod minibatch;
 pub mod normalization;
 pub mod overparameterization;
+pub mod power_law;
 pub mod precision;
 pub mod random_search;
 pub(crate) mod series;

@@ -1,19 +1,23 @@
 //! The conditioning study's files: data, figures and the finding.
 
-use std::fmt::Write;
 use std::path::Path;
 
 use crate::error::Result;
-use crate::plot::{ContourPlot, LineChart, Scale, Series, SeriesStyle};
+use crate::plot::{Annotation, ContourPlot, Dash, LineChart, Scale, Series, SeriesStyle};
 use crate::report::{Report, write_csv, write_json};
+use crate::study::Study as _;
 
-use super::{Method, NAME, Outcome, Trajectories, predicted_iterations};
+use super::finding::{checks, finding, motion};
+use super::{Conditioning, Method, NAME, Outcome, Trajectories, predicted_iterations};
+
+/// Distances above this are cut from the stability plot (they reach 1e25).
+const CUT: f64 = 1e6;
 
 /// Writes the data, figures and finding of `outcome` into `dir`.
 ///
 /// **Errors**: a file could not be written or a figure drawn.
 pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
-    let mut report = Report::new(NAME, "Poor conditioning and momentum", "§4");
+    let mut report = Report::new(NAME, Conditioning.title(), Conditioning.section());
     write_data(outcome, dir, &mut report)?;
     report.figure(
         dir,
@@ -24,7 +28,7 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
     report.figure(
         dir,
         "distance",
-        "Distance to the minimizer per iteration: gradient descent at its best step versus heavy-ball momentum",
+        "Distance to the minimizer per iteration at each condition number κ (colour): gradient descent at its best step (solid) versus heavy-ball momentum (dashed)",
         distance_chart(outcome),
     )?;
     report.figure(
@@ -36,17 +40,14 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
     report.figure(
         dir,
         "stability",
-        "Distance after a fixed number of iterations against the step size: the cliff at η = 2/λmax",
+        &format!("Distance after {} iterations against the step size at each condition number κ: the cliff at η = 2/λmax (distances above {CUT:.0e} cut)", outcome.step_iterations),
         stability_chart(outcome),
     )?;
     for case in &outcome.trajectories {
         let stem = format!("contour_kappa{}", case.kappa);
-        let caption = format!(
-            "κ = {}: gradient descent at 2/(L+μ) oscillates across the narrow valley while crawling along it, at 1/L it only crawls; heavy-ball momentum overshoots further but travels along the valley much faster",
-            case.kappa
-        );
-        report.figure(dir, &stem, &caption, contour(case))?;
+        report.figure(dir, &stem, &contour_caption(case), contour(case))?;
     }
+    report.frame = Some(checks(outcome));
     report.finding = finding(outcome);
     Ok(report)
 }
@@ -121,6 +122,20 @@ fn write_data(outcome: &Outcome, dir: &Path, report: &mut Report) -> Result<()> 
     Ok(())
 }
 
+/// The series key of a method: one colour per method in every figure.
+fn key(method: Method) -> &'static str {
+    match method {
+        Method::GdOptimal => "gd-optimal",
+        Method::GdInverseL => "gd-1/L",
+        Method::HeavyBall => "heavy-ball",
+    }
+}
+
+/// The series key of a condition number in the κ-coloured figures.
+fn kappa_key(kappa: f64) -> String {
+    format!("κ = {kappa}")
+}
+
 fn iterations_chart(outcome: &Outcome) -> LineChart {
     let max_kappa = outcome.kappas.iter().map(|k| k.kappa).fold(10.0, f64::max);
     let mut chart = LineChart::new(
@@ -128,7 +143,7 @@ fn iterations_chart(outcome: &Outcome) -> LineChart {
             "Iterations to reach ‖x−x*‖ ≤ {:.0e}·‖x₀−x*‖",
             outcome.tolerance
         ),
-        "condition number κ",
+        "condition number κ = λmax/λmin",
         "iterations",
     )
     .x_scale(Scale::Log)
@@ -150,11 +165,17 @@ fn iterations_chart(outcome: &Outcome) -> LineChart {
             })
             .collect();
         chart = chart
-            .with(Series::line(format!("{}: theory", method.label()), theory))
-            .with(Series::points(
-                format!("{}: measured", method.label()),
-                measured,
-            ));
+            .with(
+                Series::line(
+                    format!("{}: predicted ⌈ln tol / ln rate⌉", method.label()),
+                    theory,
+                )
+                .key(key(method))
+                .dash(Dash::Dashed),
+            )
+            .with(
+                Series::points(format!("{}: measured", method.label()), measured).key(key(method)),
+            );
     }
     chart
 }
@@ -171,13 +192,19 @@ fn distance_chart(outcome: &Outcome) -> LineChart {
         for m in k.methods.iter().filter(|m| m.method != Method::GdInverseL) {
             // k = 0 has no place on a log axis; the curve starts at k = 1.
             let curve = m.curve.iter().copied().filter(|p| p.0 >= 1.0).collect();
-            chart = chart.with(Series::line(
-                format!("κ={}: {}", k.kappa, m.method.label()),
-                curve,
-            ));
+            let dash = if m.method == Method::HeavyBall {
+                Dash::Dashed
+            } else {
+                Dash::Solid
+            };
+            chart = chart.with(
+                Series::line(format!("κ = {}: {}", k.kappa, m.method.label()), curve)
+                    .key(kappa_key(k.kappa))
+                    .dash(dash),
+            );
         }
     }
-    chart
+    chart.annotate(Annotation::hline(outcome.tolerance, "tolerance"))
 }
 
 fn step_chart(outcome: &Outcome) -> LineChart {
@@ -188,12 +215,21 @@ fn step_chart(outcome: &Outcome) -> LineChart {
     )
     .y_scale(Scale::Log);
     for s in &outcome.steps {
-        chart = chart.with(Series::line(
-            format!("η = {}/λmax", s.multiple),
-            s.curve.clone(),
-        ));
+        let ending = if s.final_distance > 1.0 {
+            ", diverges"
+        } else {
+            ""
+        };
+        let label = format!("η = {}/λmax{ending}", s.multiple);
+        // η = 1/λmax is the method "GD η=1/L": the same colour as elsewhere.
+        let series = Series::line(label, s.curve.clone());
+        chart = chart.with(if s.multiple == 1.0 {
+            series.key(key(Method::GdInverseL))
+        } else {
+            series
+        });
     }
-    chart
+    chart.annotate(Annotation::hline(1.0, "start distance"))
 }
 
 fn stability_chart(outcome: &Outcome) -> LineChart {
@@ -205,14 +241,72 @@ fn stability_chart(outcome: &Outcome) -> LineChart {
         "step size η·λmax",
         "‖x−x*‖ / ‖x₀−x*‖",
     )
-    .y_scale(Scale::Log);
+    .y_scale(Scale::Log)
+    .annotate(Annotation::vline(2.0, "η = 2/λmax"));
+    let mut largest = 0.0_f64;
     for s in &outcome.sweeps {
+        largest = s.points.iter().map(|p| p.1).fold(largest, f64::max);
+        let shown = s.points.iter().copied().filter(|p| p.1 <= CUT).collect();
         chart = chart.with(
-            Series::line(format!("κ = {}", s.kappa), s.points.clone())
+            Series::line(format!("κ = {}", s.kappa), shown)
+                .key(kappa_key(s.kappa))
                 .style(SeriesStyle::LinePoints),
         );
     }
+    if largest > CUT {
+        let right = outcome
+            .sweeps
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .fold(0.0, f64::max);
+        chart = chart.annotate(Annotation::text(
+            right,
+            CUT,
+            format!("cut above {CUT:.0e} (up to {largest:.0e})"),
+        ));
+    }
     chart
+}
+
+/// The caption of a contour plot, from what the trajectories did.
+fn contour_caption(case: &Trajectories) -> String {
+    let words = |method: Method| {
+        motion(case, method).map_or(String::new(), |m| {
+            format!(
+                "{} crossed the valley's floor in {} of {} steps and kept {:.1e} of its distance along the valley",
+                method.label(),
+                m.flips,
+                m.steps,
+                m.flat_left
+            )
+        })
+    };
+    format!(
+        "κ = {}, the same start for every method (star: the minimizer): {}; {}; {}",
+        case.kappa,
+        words(Method::GdOptimal),
+        words(Method::GdInverseL),
+        words(Method::HeavyBall)
+    )
+}
+
+/// Ranges around the trajectories and the minimizer, padded, of equal
+/// length so that the renderer's equal aspect shows the valley's shape.
+fn square_ranges(case: &Trajectories) -> ((f64, f64), (f64, f64)) {
+    let [m0, m1] = case.minimizer;
+    let points = case
+        .paths
+        .iter()
+        .flat_map(|(_, p)| p.iter().copied())
+        .chain(std::iter::once((m0, m1)))
+        .filter(|p| p.0.is_finite() && p.1.is_finite());
+    let (mut x0, mut x1, mut y0, mut y1) = (m0, m0, m1, m1);
+    for (x, y) in points {
+        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+    }
+    let half = 0.55 * (x1 - x0).max(y1 - y0).max(1e-9);
+    let (cx, cy) = (0.5 * (x0 + x1), 0.5 * (y0 + y1));
+    ((cx - half, cx + half), (cy - half, cy + half))
 }
 
 fn contour(case: &Trajectories) -> ContourPlot {
@@ -222,122 +316,23 @@ fn contour(case: &Trajectories) -> ContourPlot {
         let (u, v) = (x - m0, y - m1);
         0.5 * (u * (a * u + b * v) + v * (c * u + d * v))
     };
-    // Each axis spans the trajectories (the valley is much longer than wide).
-    let span = |coord: fn(&(f64, f64)) -> f64, centre: f64| {
-        let reach = case
-            .paths
-            .iter()
-            .flat_map(|(_, p)| p.iter())
-            .map(coord)
-            .filter(|v| v.is_finite())
-            .map(|v| (v - centre).abs())
-            .fold(0.0, f64::max)
-            * 1.15;
-        let reach = if reach > 0.0 { reach } else { 1.0 };
-        (centre - reach, centre + reach)
-    };
+    let (xs, ys) = square_ranges(case);
+    let steps = case.paths.iter().map(|(_, p)| p.len()).max().unwrap_or(1) - 1;
     let mut plot = ContourPlot::from_fn(
         format!(
-            "κ = {}: the first 150 iterates from the same start",
+            "κ = {}: the first {steps} iterations from the same start",
             case.kappa
         ),
-        span(|p| p.0, m0),
-        span(|p| p.1, m1),
+        xs,
+        ys,
         160,
         f,
     )
-    .labels("x₁", "x₂");
+    .labels("x₁", "x₂")
+    .colorbar("f(x) = ½(x−x*)ᵀA(x−x*)")
+    .minimizer(m0, m1);
     for (method, path) in &case.paths {
-        plot = plot.with(Series::line(method.label(), path.clone()));
+        plot = plot.with(Series::line(method.label(), path.clone()).key(key(*method)));
     }
     plot
-}
-
-fn count(v: Option<usize>) -> String {
-    v.map_or("not reached".into(), |n| n.to_string())
-}
-
-fn finding(outcome: &Outcome) -> String {
-    let mut md = format!(
-        "Iterations until the distance to the minimizer shrank by {:.0e} on 2-D quadratics with μ = 1 (measured, **bold**; predicted by ⌈ln tol / ln rate⌉ in brackets):\n\n| κ | {} | {} | {} |\n|---|---|---|---|\n",
-        outcome.tolerance,
-        Method::GdOptimal.label(),
-        Method::GdInverseL.label(),
-        Method::HeavyBall.label()
-    );
-    for k in &outcome.kappas {
-        let cells: Vec<String> = k
-            .methods
-            .iter()
-            .map(|m| format!("**{}** ({})", count(m.iterations), m.predicted))
-            .collect();
-        let _ = writeln!(md, "| {} | {} |", k.kappa, cells.join(" | "));
-    }
-    md.push('\n');
-    let at = |kappa: f64, method: Method| {
-        outcome
-            .kappas
-            .iter()
-            .find(|k| k.kappa == kappa)
-            .and_then(|k| k.methods.iter().find(|m| m.method == method))
-    };
-    if let (Some(gd), Some(hb)) = (at(100.0, Method::GdOptimal), at(100.0, Method::HeavyBall)) {
-        let _ = write!(
-            md,
-            "At κ = 100 gradient descent at its best step needed **{}** iterations and heavy-ball momentum (η = {:.4}, β = {:.4}) **{}**; the rates (κ−1)/(κ+1) = {:.4} and (√κ−1)/(√κ+1) = {:.4} predict {} and {}. ",
-            count(gd.iterations),
-            hb.lr,
-            hb.beta,
-            count(hb.iterations),
-            gd.rate,
-            hb.rate,
-            gd.predicted,
-            hb.predicted
-        );
-        md.push_str("Gradient descent matches its prediction because both eigen-directions contract by exactly the rate; momentum needs a few more because its optimal β gives the iteration a double root, so its error decays like k·ρᵏ. GD's count grows like κ, momentum's like √κ.\n\n");
-    }
-    md.push_str(&step_finding(outcome));
-    md
-}
-
-/// The step-size part of the finding: divergence above 2/λmax.
-fn step_finding(outcome: &Outcome) -> String {
-    let mut md = String::new();
-    for s in &outcome.steps {
-        let verdict = if s.final_distance > 1.0 {
-            "**diverged**"
-        } else {
-            "converged"
-        };
-        let _ = writeln!(
-            md,
-            "- η = {}/λmax at κ = {}: {verdict}, distance **{:.3e}** after {} iterations; per iteration it changed by ×**{:.4}**, theory max|1−ηλ| = {:.4}.",
-            s.multiple,
-            outcome.step_kappa,
-            s.final_distance,
-            outcome.step_iterations,
-            s.measured_rate,
-            s.predicted_rate,
-        );
-    }
-    for s in &outcome.sweeps {
-        let stable = s
-            .points
-            .iter()
-            .filter(|p| p.1 < 1.0)
-            .map(|p| p.0)
-            .fold(f64::NAN, f64::max);
-        let divergent = s
-            .points
-            .iter()
-            .filter(|p| p.1 >= 1.0 || p.1.is_nan())
-            .map(|p| p.0)
-            .fold(f64::NAN, f64::min);
-        let _ = writeln!(
-            md,
-            "- Sweep at κ = {}: the distance after {} iterations stays below 1 up to η·λmax = **{:.3}** and grows from **{:.3}** on (theory: 2).",
-            s.kappa, outcome.step_iterations, stable, divergent
-        );
-    }
-    md
 }

@@ -1,4 +1,4 @@
-//! Lecture §4, poor conditioning and momentum.
+//! Lecture Section 4, poor conditioning and momentum.
 //!
 //! On a quadratic `f(x) = ½ (x − x*)ᵀ A (x − x*)` with eigenvalues in
 //! `[μ, L]` and condition number `κ = L/μ`, gradient descent with step `η`
@@ -11,9 +11,11 @@
 //! `⌈ln(tol) / ln(rate)⌉`.
 
 mod figures;
+mod finding;
 mod runs;
 
 pub use figures::report;
+pub use finding::checks;
 pub use runs::{Descent, Method};
 
 use data::{Basis, QuadraticBowl, QuadraticConfig, Spacing};
@@ -40,7 +42,7 @@ impl Study for Conditioning {
         "Poor conditioning and momentum"
     }
     fn section(&self) -> &'static str {
-        "§4"
+        "Section 4"
     }
     fn summary(&self) -> &'static str {
         "GD's step limit 2/λmax and rate (κ−1)/(κ+1) versus heavy-ball momentum's (√κ−1)/(√κ+1)"
@@ -192,6 +194,8 @@ pub struct Trajectories {
     pub matrix: [[f64; 2]; 2],
     /// `x*`.
     pub minimizer: [f64; 2],
+    /// The unit eigenvectors of μ (along the valley) and of L (across it).
+    pub eigenvectors: [[f64; 2]; 2],
     /// `(method, iterates)` with the start first.
     pub paths: Vec<(Method, Vec<(f64, f64)>)>,
 }
@@ -364,11 +368,12 @@ fn trajectories(config: &Config) -> Result<Vec<Trajectories>> {
             let run = method.descent(l, mu).run(&bowl, &x0, 150, 0.0)?;
             paths.push((method, run.path));
         }
-        let a = &bowl.matrix;
+        let (a, v) = (&bowl.matrix, &bowl.eigenvectors);
         cases.push(Trajectories {
             kappa,
             matrix: [[a[[0, 0]], a[[0, 1]]], [a[[1, 0]], a[[1, 1]]]],
             minimizer: [bowl.minimizer[0], bowl.minimizer[1]],
+            eigenvectors: [[v[[0, 0]], v[[1, 0]]], [v[[0, 1]], v[[1, 1]]]],
             paths,
         });
     }
