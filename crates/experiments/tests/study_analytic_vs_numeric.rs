@@ -4,6 +4,8 @@
 
 mod study_support;
 
+use experiments::report::Verdict;
+use experiments::studies::analytic_vs_numeric::verdict;
 use experiments::studies::analytic_vs_numeric::{
     Config, LinearMethod, LogisticMethod, max_abs_difference, report, run,
 };
@@ -50,6 +52,42 @@ fn report_has_every_figure() {
     let dir = study_support::out_dir();
     let outcome = run(&Config::for_size(Size::Tiny)).unwrap();
     let report = report(&outcome, dir.path()).unwrap();
+    assert!(report.frame.is_some());
     study_support::assert_report_complete(&report, dir.path());
     study_support::assert_registered(&report);
+}
+
+#[test]
+fn the_verdict_follows_the_measurements() {
+    let outcome = run(&Config::for_size(Size::Tiny)).unwrap();
+    assert_eq!(verdict::frame(&outcome).verdict(), Verdict::Shown);
+
+    // Had SGD stopped far from the closed form, the claim would be partly shown ...
+    let mut partly = outcome.clone();
+    let sgd = partly
+        .solutions
+        .iter_mut()
+        .find(|s| s.method == LinearMethod::Sgd)
+        .unwrap();
+    sgd.w.iter_mut().for_each(|w| *w += 1.0);
+    assert_eq!(verdict::frame(&partly).verdict(), Verdict::PartlyShown);
+
+    // ... and had no iterative method matched and gradient descent been as
+    // quick as Newton, not at all.
+    let mut not_shown = partly;
+    for s in &mut not_shown.solutions {
+        if s.method == LinearMethod::GradientDescent {
+            s.w.iter_mut().for_each(|w| *w += 1.0);
+        }
+    }
+    for fit in &mut not_shown.logistic {
+        if fit.method == LogisticMethod::GradientDescent {
+            fit.iterations = 3;
+            fit.w.iter_mut().for_each(|w| *w += 1.0);
+        }
+    }
+    assert_eq!(
+        verdict::frame(&not_shown).verdict(),
+        Verdict::NotShownAtThisSize
+    );
 }

@@ -6,9 +6,11 @@ mod study_support;
 
 use std::time::Duration;
 
+use experiments::report::Verdict;
+use experiments::studies::constraints_and_stopping::verdict;
 use experiments::studies::constraints_and_stopping::{
-    self, Config, ConstraintConfig, Enforcement, Quadratic, Rule, Step, StoppingConfig, combined,
-    enforce, replay,
+    self, Config, ConstraintConfig, Enforcement, Firing, Quadratic, Rule, Step, StoppingConfig,
+    combined, enforce, replay,
 };
 use experiments::study::Size;
 use optim::StopReason;
@@ -218,8 +220,52 @@ fn the_study_runs_tiny_and_reports_every_figure() {
         .expect("the divergence criterion fires on the large learning rate");
     assert!(diverged.step.iteration < 20);
 
+    // The verdict follows the measurements. A tiny run may be too short for
+    // the moving-average test to fire, but the rest holds ...
+    assert_ne!(
+        verdict::frame(&outcome).verdict(),
+        Verdict::NotShownAtThisSize
+    );
+    // ... so had every criterion fired (say on the last step), it is shown, ...
+    let mut shown = outcome.clone();
+    let last = *shown.normal.observations.last().unwrap();
+    for (rule, firing) in &mut shown.firings {
+        if firing.is_none() && *rule != Rule::Divergence {
+            *firing = Some(Firing {
+                rule: *rule,
+                step: last,
+                reason: StopReason::MaxIterations {
+                    iterations: last.iteration,
+                },
+            });
+        }
+    }
+    let frame = verdict::frame(&shown);
+    assert_eq!(frame.verdict(), Verdict::Shown, "{frame:#?}");
+    // ... partly shown had the barrier solutions moved away as m grew, ...
+    let mut partly = shown;
+    for run in &mut partly.constraint_runs {
+        if let Enforcement::Exponential { steepness } = run.enforcement {
+            run.path.push([1.0 + steepness, 1.0]);
+        }
+    }
+    assert_eq!(verdict::frame(&partly).verdict(), Verdict::PartlyShown);
+    // ... and not shown had no criterion fired either.
+    let mut not_shown = partly;
+    not_shown.firings.iter_mut().for_each(|f| f.1 = None);
+    not_shown
+        .diverging_firings
+        .iter_mut()
+        .for_each(|f| f.1 = None);
+    not_shown.combined = None;
+    assert_eq!(
+        verdict::frame(&not_shown).verdict(),
+        Verdict::NotShownAtThisSize
+    );
+
     let out = ctx.dir(constraints_and_stopping::NAME);
     let report = constraints_and_stopping::report(&outcome, &out).unwrap();
+    assert!(report.frame.is_some());
     study_support::assert_report_complete(&report, &out);
     study_support::assert_registered(&report);
 }

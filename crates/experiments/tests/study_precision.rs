@@ -3,7 +3,8 @@
 
 mod study_support;
 
-use experiments::studies::precision::{Config, Dtype, Minimizer, Scheme, report, run};
+use experiments::report::Verdict;
+use experiments::studies::precision::{Config, Dtype, Minimizer, Scheme, report, run, verdict};
 use experiments::study::Size;
 
 #[test]
@@ -84,6 +85,37 @@ fn report_has_every_figure() {
     let dir = study_support::out_dir();
     let outcome = run(&Config::for_size(Size::Tiny)).unwrap();
     let report = report(&outcome, dir.path()).unwrap();
+    assert!(report.frame.is_some());
     study_support::assert_report_complete(&report, dir.path());
     study_support::assert_registered(&report);
+}
+
+#[test]
+fn the_verdict_follows_the_measurements() {
+    let outcome = run(&Config::for_size(Size::Tiny)).unwrap();
+    assert_eq!(verdict::frame(&outcome).verdict(), Verdict::Shown);
+
+    // Had golden section found the minimizer to ε in f64 (as precise as the
+    // value), the claim would only be partly shown ...
+    let mut partly = outcome.clone();
+    for r in &mut partly.minimizers {
+        if r.minimizer == Minimizer::GoldenSection && r.dtype == Dtype::F64 {
+            r.x_error = Dtype::F64.epsilon();
+        }
+    }
+    assert_eq!(verdict::frame(&partly).verdict(), Verdict::PartlyShown);
+
+    // ... and had the error tracked ε everywhere, not at all.
+    let mut not_shown = partly;
+    for r in &mut not_shown.minimizers {
+        r.x_error = r.dtype.epsilon();
+    }
+    for e in &mut not_shown.emulated {
+        e.x_error = e.epsilon;
+    }
+    assert!((verdict::slope(&not_shown) - 1.0).abs() < 1e-9);
+    assert_eq!(
+        verdict::frame(&not_shown).verdict(),
+        Verdict::NotShownAtThisSize
+    );
 }

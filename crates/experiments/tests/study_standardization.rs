@@ -4,7 +4,8 @@
 
 mod study_support;
 
-use experiments::studies::standardization::{self, Config, InputScaling};
+use experiments::report::Verdict;
+use experiments::studies::standardization::{self, Config, InputScaling, verdict};
 use experiments::study::Size;
 
 #[test]
@@ -39,7 +40,33 @@ fn standardized_inputs_train_faster_and_tolerate_larger_rates_than_raw_pixels() 
     assert!(raw_diverges_below < z.largest_stable_lr());
     assert!(raw.lambda_max > 1e3 * z.lambda_max);
 
+    // The verdict follows the measurements: shown here, ...
+    assert_eq!(verdict::frame(&outcome).verdict(), Verdict::Shown);
+    // ... partly shown had [0, 1] inputs been as fast as standardized ones,
+    // ... and not shown had raw pixels been as fast and as stable too.
+    let mut partly = outcome.clone();
+    let mut not_shown = outcome.clone();
+    let z_best = z.best_run().clone();
+    let z_runs = z.runs.clone();
+    for s in &mut partly.scalings {
+        if s.scaling == InputScaling::Unit {
+            s.runs[s.best] = z_best.clone();
+        }
+    }
+    assert_eq!(verdict::frame(&partly).verdict(), Verdict::PartlyShown);
+    for s in &mut not_shown.scalings {
+        if matches!(s.scaling, InputScaling::Unit | InputScaling::Raw) {
+            s.runs = z_runs.clone();
+            s.best = z.best;
+        }
+    }
+    assert_eq!(
+        verdict::frame(&not_shown).verdict(),
+        Verdict::NotShownAtThisSize
+    );
+
     let report = standardization::report(&outcome, &ctx.dir("standardization")).unwrap();
+    assert!(report.frame.is_some());
     study_support::assert_report_complete(&report, &ctx.dir("standardization"));
     study_support::assert_registered(&report);
 }

@@ -11,6 +11,7 @@ mod cholesky;
 mod figures;
 mod linear;
 mod logistic;
+pub mod verdict;
 
 pub use cholesky::{cholesky, solve_spd};
 pub use figures::report;
@@ -30,6 +31,9 @@ use crate::study::{Size, Study, StudyContext};
 /// The study's name on the command line and as the results folder.
 pub const NAME: &str = "analytic-vs-numeric";
 
+/// Where the claim comes from.
+pub const SECTION: &str = "Introduction: Analytic vs approximate solutions";
+
 /// The analytic-versus-numeric study, registered in [`crate::study::all`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AnalyticVsNumeric;
@@ -42,7 +46,7 @@ impl Study for AnalyticVsNumeric {
         "Analytic versus numeric solutions"
     }
     fn section(&self) -> &'static str {
-        "§9"
+        SECTION
     }
     fn summary(&self) -> &'static str {
         "Linear regression by the normal equations vs GD vs SGD: same answer, different costs; logistic regression needs iterations"
@@ -169,6 +173,10 @@ pub struct Outcome {
     pub examples: usize,
     /// Its features.
     pub features: usize,
+    /// Gradient descent's stopping tolerance on `‖∇L‖` (both problems).
+    pub tolerance: f64,
+    /// SGD's minibatch size.
+    pub sgd_batch: usize,
     /// Normal equations, gradient descent and SGD, in that order.
     pub solutions: Vec<Solution>,
     /// Median standard error of the fitted weights, `σ̂·√((XᵀX)⁻¹)ⱼⱼ`: how
@@ -253,6 +261,8 @@ pub fn run(config: &Config) -> Result<Outcome> {
     Ok(Outcome {
         examples: config.examples,
         features: config.features,
+        tolerance: config.tolerance,
+        sgd_batch: config.sgd.batch_size,
         solutions: vec![ne, gd, sgd],
         standard_error,
         scaling_examples: config.scaling_examples,

@@ -6,7 +6,7 @@ use optim::{Barrier, ExpBarrier, LogBarrier, Side};
 
 use super::{ConstraintRun, Enforcement, Firing, NAME, Outcome, Recording, Rule};
 use crate::error::Result;
-use crate::plot::{ContourPlot, LineChart, Scale, Series, SeriesStyle};
+use crate::plot::{Annotation, ContourPlot, Dash, LineChart, Scale, Series, SeriesStyle};
 use crate::report::Report;
 use crate::study::Study as _;
 
@@ -19,41 +19,45 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
     report.figure(
         dir,
         "constraint_paths",
-        "Trajectories from (−0.5, −0.5): projection stops exactly on the corner, a shallow exponential barrier overshoots the bound, steeper barriers stop just inside",
+        &format!(
+            "Contours of f (colour bar: f(β), equal scales on both axes) with the trajectories of projected gradient descent and of three barriers, all from the ring at ({}, {}); the star is the unconstrained minimizer c, outside the box, whose outline starts at the constrained minimizer, its corner ({:.0}, {:.0})",
+            outcome.start[0], outcome.start[1], outcome.optimum()[0], outcome.optimum()[1]
+        ),
         paths_plot(outcome),
     )?;
     report.figure(
         dir,
         "barrier_approach",
-        "Distance of each barrier's solution to the constrained minimizer, and its violation of the bound, versus barrier strength (log-log; projection's distance and violation are exactly 0)",
+        "Distance of each barrier's solution to the constrained minimizer against the barrier's strength (log-log); solutions outside the box are labelled with their violation. Projection's distance is exactly 0 and has no place on a log axis",
         approach_chart(outcome),
     )?;
     report.figure(
         dir,
         "barrier_shapes",
-        "The penalties added to the objective near the upper bound: exp(m(β − k)) for several m, and −μ ln(k − β)",
+        "The penalties added to the objective near the upper bound k: exp(m(β − k)) for each m (solid) and −μ ln(k − β) for each μ (dashed), on a log scale cut to [0.001, 3]: far from the bound the exponential penalty underflows towards 0",
         &shapes_chart(outcome)?,
     )?;
     report.figure(
         dir,
         "stopping_points",
-        "The recorded training run with a vertical line where each criterion would stop it",
+        "The smoothed minibatch loss of the recorded run (what the criteria see), with a vertical line where each criterion, replayed alone, would stop it",
         stopping_chart(outcome),
     )?;
     report.figure(
         dir,
         "validation_error",
-        "Validation error, measured every few iterations, and where the metric threshold fires",
+        "Validation error of the same run, measured every few iterations, the target, and where the metric threshold fires",
         error_chart(outcome),
     )?;
     report.figure(
         dir,
         "divergence",
-        "Too large a learning rate: the divergence criterion stops the run (non-finite losses are not drawn)",
+        "Minibatch loss over the first iterations at a far too large learning rate and at the normal one, with the iteration where the divergence criterion fires on the former; the horizontal line is the loss of a uniform guess",
         divergence_chart(outcome),
     )?;
     super::files::write(outcome, dir, &mut report)?;
     report.finding = super::finding::finding(outcome);
+    report.frame = Some(super::verdict::frame(outcome));
     Ok(report)
 }
 
@@ -81,27 +85,46 @@ fn logarithmic(outcome: &Outcome) -> Vec<&ConstraintRun> {
     outcome.runs_where(|e| matches!(e, Enforcement::Logarithmic { .. }))
 }
 
+/// A run's series: one key per enforcement, log barriers dashed.
+fn run_series(enforcement: Enforcement, points: Vec<(f64, f64)>) -> Series {
+    let series = Series::line(enforcement.label(), points).key(enforcement.label());
+    match enforcement {
+        Enforcement::Logarithmic { .. } => series.dash(Dash::Dashed),
+        _ => series,
+    }
+}
+
 /// The objective's contours, the box, and the paths of projection, the
 /// shallowest and a middle exponential barrier, and a middle log barrier.
 fn paths_plot(outcome: &Outcome) -> ContourPlot {
     let (lo, hi) = outcome.bounds;
     let f = outcome.quadratic;
+    // equal spans on both axes, so that the renderer's equal aspect shows
+    // the ellipses undistorted
+    let span = (f.center[0].max(f.center[1]) + 0.4) - (lo - 0.4);
+    let range = (lo - 0.4, lo - 0.4 + span);
+    let opt = outcome.optimum();
     let mut plot = ContourPlot::from_fn(
         "f(β) = ½(β − c)ᵀQ(β − c) on the box [−1, 1]²",
-        (lo - 0.4, f.center[0] + 0.4),
-        (lo - 0.4, f.center[1] + 0.4),
+        range,
+        range,
         120,
         |x, y| f.value([x, y]),
     )
     .labels("β₁", "β₂")
-    .with(Series::line(
-        format!("box [{lo}, {hi}]²"),
-        vec![(lo, lo), (hi, lo), (hi, hi), (lo, hi), (lo, lo)],
-    ))
-    .with(Series::line(
-        format!("unconstrained minimum ({}, {})", f.center[0], f.center[1]),
-        vec![(f.center[0], f.center[1])],
-    ));
+    .colorbar("f(β)")
+    .minimizer(f.center[0], f.center[1])
+    // the outline starts (and ends) at the constrained minimizer
+    .with(
+        Series::line(
+            format!(
+                "box [{lo}, {hi}]², from its corner ({:.0}, {:.0})",
+                opt[0], opt[1]
+            ),
+            vec![(hi, hi), (lo, hi), (lo, lo), (hi, lo), (hi, hi)],
+        )
+        .key("box"),
+    );
     let (exps, logs) = (exponential(outcome), logarithmic(outcome));
     let shown = outcome
         .runs_where(|e| *e == Enforcement::Projection)
@@ -110,8 +133,7 @@ fn paths_plot(outcome: &Outcome) -> ContourPlot {
         .chain(exps.get(exps.len() / 2).copied())
         .chain(logs.get(logs.len() / 2).copied());
     for run in shown {
-        let path = thin_path(&run.path, 150);
-        plot = plot.with(Series::line(run.enforcement.label(), path));
+        plot = plot.with(run_series(run.enforcement, thin_path(&run.path, 150)));
     }
     plot
 }
@@ -119,38 +141,46 @@ fn paths_plot(outcome: &Outcome) -> ContourPlot {
 fn approach_chart(outcome: &Outcome) -> LineChart {
     let (lo, hi) = outcome.bounds;
     let opt = outcome.optimum();
-    let series = |runs: &[&ConstraintRun], value: &dyn Fn(&ConstraintRun) -> f64| {
+    let series = |runs: &[&ConstraintRun]| {
         runs.iter()
-            .map(|r| (r.enforcement.strength(), value(r)))
+            .map(|r| (r.enforcement.strength(), r.distance_to(opt)))
             .collect::<Vec<_>>()
     };
     let (exps, logs) = (exponential(outcome), logarithmic(outcome));
-    LineChart::new(
-        "Barrier solutions approach the bound as the barrier steepens",
+    let mut chart = LineChart::new(
+        "Barrier solutions approach the constrained minimizer as the barrier steepens",
         "barrier strength: steepness m (exponential) or 1/μ (log)",
         "distance of the solution to the constrained minimizer",
     )
     .x_scale(Scale::Log)
     .y_scale(Scale::Log)
     .with(
-        Series::line(
-            "exp barrier: distance",
-            series(&exps, &|r| r.distance_to(opt)),
-        )
-        .style(SeriesStyle::LinePoints),
+        Series::line("exp barrier ±exp(m(β − k))", series(&exps))
+            .key("exp barrier")
+            .style(SeriesStyle::LinePoints),
     )
-    .with(Series::points(
-        "exp barrier: violation of the bound",
-        series(&exps, &|r| r.violation(lo, hi)),
-    ))
     .with(
-        Series::line(
-            "log barrier: distance",
-            series(&logs, &|r| r.distance_to(opt)),
-        )
-        .style(SeriesStyle::LinePoints),
-    )
+        Series::line("log barrier −μ ln(±(k − β))", series(&logs))
+            .key("log barrier")
+            .dash(Dash::Dashed)
+            .style(SeriesStyle::LinePoints),
+    );
+    for r in exps.iter().chain(&logs) {
+        let v = r.violation(lo, hi);
+        if v > 0.0 {
+            chart = chart.annotate(Annotation::point(
+                r.enforcement.strength(),
+                r.distance_to(opt),
+                format!("  outside the box by {v:.2}"),
+            ));
+        }
+    }
+    chart
 }
+
+/// The penalties shown: a log axis over the range that matters here
+/// (exp(m(β − k)) underflows towards 0 far from the bound).
+const SHOWN: (f64, f64) = (1e-3, 3.0);
 
 /// The upper-bound penalties of every barrier of the study, from `optim`.
 fn shapes_chart(outcome: &Outcome) -> Result<LineChart> {
@@ -158,8 +188,10 @@ fn shapes_chart(outcome: &Outcome) -> Result<LineChart> {
     let mut chart = LineChart::new(
         format!("Barrier penalties for the upper bound k = {hi}"),
         "β",
-        "penalty b(β) (values above 3 cut off)",
-    );
+        "penalty b(β) (values outside [0.001, 3] cut off)",
+    )
+    .y_scale(Scale::Log)
+    .y_range(SHOWN.0, SHOWN.1);
     let grid: Vec<f64> = (0..=500).map(|i| hi - 0.6 + f64::from(i) / 500.0).collect();
     let runs = exponential(outcome).into_iter().chain(logarithmic(outcome));
     for e in runs.map(|r| r.enforcement) {
@@ -177,11 +209,11 @@ fn shapes_chart(outcome: &Outcome) -> Result<LineChart> {
         let points = grid
             .iter()
             .map(|&x| (x, barrier(x)))
-            .filter(|p| p.1 <= 3.0)
+            .filter(|p| (SHOWN.0..=SHOWN.1).contains(&p.1))
             .collect();
-        chart = chart.with(Series::line(e.label(), points));
+        chart = chart.with(run_series(e, points));
     }
-    Ok(chart)
+    Ok(chart.annotate(Annotation::vline(hi, format!("bound k = {hi}"))))
 }
 
 /// A vertical line at a firing, spanning the positive finite values `ys`.
@@ -198,6 +230,7 @@ fn marker(firing: &Firing, ys: &[f64]) -> Series {
         ),
         vec![(x, lo), (x, hi)],
     )
+    .key(firing.rule.label())
 }
 
 fn stopping_chart(outcome: &Outcome) -> LineChart {
@@ -208,12 +241,23 @@ fn stopping_chart(outcome: &Outcome) -> LineChart {
         "smoothed minibatch loss (what the criteria see)",
     )
     .y_scale(Scale::Log)
-    .with(Series::line(
-        format!("loss, moving average factor {}", outcome.training.smoothing),
-        observed
-            .iter()
-            .map(|s| (s.iteration as f64, s.loss))
-            .collect(),
+    .with(
+        Series::line(
+            format!(
+                "minibatch loss, moving average (factor {})",
+                outcome.training.smoothing
+            ),
+            observed
+                .iter()
+                .map(|s| (s.iteration as f64, s.loss))
+                .collect(),
+        )
+        .key("smoothed loss"),
+    );
+    let cost = outcome.stopping.cost_threshold;
+    chart = chart.annotate(Annotation::hline(
+        cost,
+        format!("cost threshold: loss {cost}"),
     ));
     let losses: Vec<f64> = observed.iter().map(|s| s.loss).collect();
     for firing in outcome.firings.iter().filter_map(|(_, f)| f.as_ref()) {
@@ -231,17 +275,25 @@ fn error_chart(outcome: &Outcome) -> LineChart {
         .collect();
     let accuracy = outcome.stopping.accuracy_target;
     let target = 1.0 - accuracy;
-    let last = outcome.normal.losses.len() as f64;
     let mut chart = LineChart::new(
         "Validation error of the same run",
         "SGD iteration",
         "validation error (1 − accuracy)",
     )
     .y_scale(Scale::Log)
-    .with(Series::line("validation error", errors.clone()))
-    .with(Series::line(
-        format!("target error {target:.2} (accuracy {accuracy})"),
-        vec![(0.0, target), (last, target)],
+    .with(
+        Series::line(
+            format!(
+                "validation error on {} images",
+                outcome.training.validation_examples
+            ),
+            errors.clone(),
+        )
+        .key("validation error"),
+    )
+    .annotate(Annotation::hline(
+        target,
+        format!("target: error {target:.2} (accuracy {accuracy})"),
     ));
     if let Some(f) = outcome.firing(Rule::MetricThreshold) {
         let ys: Vec<f64> = errors.iter().map(|p| p.1).collect();
@@ -262,7 +314,7 @@ fn loss_series(run: &Recording, iterations: usize) -> Series {
         .enumerate()
         .map(|(i, &l)| (i as f64 + 1.0, l))
         .collect();
-    Series::line(format!("lr {}", run.lr), points)
+    Series::line(format!("minibatch loss at lr {}", run.lr), points).key(format!("lr {}", run.lr))
 }
 
 fn divergence_chart(outcome: &Outcome) -> LineChart {
@@ -277,7 +329,11 @@ fn divergence_chart(outcome: &Outcome) -> LineChart {
     )
     .y_scale(Scale::Log)
     .with(loss_series(&outcome.diverging, shown))
-    .with(loss_series(&outcome.normal, shown));
+    .with(loss_series(&outcome.normal, shown))
+    .annotate(Annotation::hline(
+        10f64.ln(),
+        "ln 10: the loss of a uniform guess over 10 classes",
+    ));
     if let Some(f) = outcome.diverging_firing(Rule::Divergence) {
         let ys: Vec<f64> = outcome
             .diverging

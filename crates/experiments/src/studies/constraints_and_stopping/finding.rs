@@ -44,34 +44,66 @@ fn constraint_finding(outcome: &Outcome) -> String {
         );
     }
     let exps = outcome.runs_where(|e| matches!(e, Enforcement::Exponential { .. }));
-    if let (Some(first), Some(last)) = (exps.first(), exps.last()) {
-        let _ = writeln!(
+    if let Some(p) = outcome
+        .runs_where(|e| *e == Enforcement::Projection)
+        .first()
+    {
+        let worst = p
+            .path
+            .iter()
+            .map(|b| {
+                (b[0] - hi)
+                    .max(lo - b[0])
+                    .max(b[1] - hi)
+                    .max(lo - b[1])
+                    .max(0.0)
+            })
+            .fold(0.0, f64::max);
+        let _ = write!(
             md,
-            "\nProjection keeps every iterate exactly inside (violation **{:.0}**) and lands on the corner. The exponential barrier is soft: at m = {} its solution **violates** the bound by **{:.3}**; as m grows to {} the solution moves to within **{:.1e}** of the minimizer, from inside, while the iterations needed grow from **{}** to **{}** (the barrier's curvature near the bound, about m times the pushing force, makes the problem stiff).",
-            outcome
-                .runs_where(|e| *e == Enforcement::Projection)
-                .first()
-                .map_or(f64::NAN, |r| r
-                    .path
-                    .iter()
-                    .map(|b| (b[0] - hi)
-                        .max(lo - b[0])
-                        .max(b[1] - hi)
-                        .max(lo - b[1])
-                        .max(0.0))
-                    .fold(0.0, f64::max)),
-            first
-                .enforcement
-                .label()
-                .trim_start_matches("exp barrier, m = "),
-            first.violation(lo, hi),
-            last.enforcement
-                .label()
-                .trim_start_matches("exp barrier, m = "),
-            last.distance_to(opt),
-            first.iterations.map_or("–".into(), |i| i.to_string()),
-            last.iterations.map_or("–".into(), |i| i.to_string()),
+            "\nProjection's iterates left the box by at most **{worst:.1e}**, and it ended **{:.1e}** from the corner. ",
+            p.distance_to(opt)
         );
+    }
+    if let (Some(first), Some(last)) = (exps.first(), exps.last()) {
+        let (m0, m1) = (first.enforcement.strength(), last.enforcement.strength());
+        let v0 = first.violation(lo, hi);
+        let _ = write!(
+            md,
+            "At m = {m0} the exponential barrier's solution {}; ",
+            if v0 > 0.0 {
+                format!("**violates** the bound by **{v0:.3}**: the barrier is soft")
+            } else {
+                "stays inside the box".to_string()
+            }
+        );
+        let _ = write!(
+            md,
+            "at m = {m1} it lies **{:.1e}** from the minimizer, {} the box",
+            last.distance_to(opt),
+            if last.violation(lo, hi) > 0.0 {
+                "outside"
+            } else {
+                "inside"
+            }
+        );
+        match (first.iterations, last.iterations) {
+            (Some(a), Some(b)) if b > a => {
+                let _ = writeln!(
+                    md,
+                    ", while the iterations needed grow from **{a}** to **{b}**: the barrier's curvature near the bound grows with m and makes the problem stiff."
+                );
+            }
+            (a, b) => {
+                let it = |i: Option<usize>| i.map_or("the budget".to_string(), |i| i.to_string());
+                let _ = writeln!(
+                    md,
+                    " (iterations: {} at m = {m0}, {} at m = {m1}).",
+                    it(a),
+                    it(b)
+                );
+            }
+        }
     }
     md
 }
@@ -186,16 +218,25 @@ fn comparisons(outcome: &Outcome, md: &mut String) {
         } else {
             (average, change)
         };
+        let noisy =
+            change.step.iteration < average.step.iteration && change.step.loss > average.step.loss;
         let _ = writeln!(
             md,
-            "\nThe {} test fired first (iteration **{}**, smoothed loss {:.3}), the {} test at iteration **{}** (smoothed loss {:.3}): a single noisy change can look flat while the trend still falls, which is why the moving average over {} iterations exists.",
+            "\nThe {} test fired first (iteration **{}**, smoothed loss {:.3}), the {} test at iteration **{}** (smoothed loss {:.3}){}",
             first.rule.label(),
             first.step.iteration,
             first.step.loss,
             second.rule.label(),
             second.step.iteration,
             second.step.loss,
-            outcome.stopping.window
+            if noisy {
+                format!(
+                    ": a single change looked flat while the loss was still falling, which the moving average over {} iterations sees through.",
+                    outcome.stopping.window
+                )
+            } else {
+                ".".to_string()
+            }
         );
     }
 }

@@ -23,6 +23,7 @@ mod files;
 mod finding;
 mod stopping;
 mod training;
+pub mod verdict;
 
 pub use constraints::{ConstraintConfig, ConstraintRun, Enforcement, Quadratic, enforce};
 pub use figures::report;
@@ -53,7 +54,7 @@ impl Study for ConstraintsAndStopping {
         "Constraints by barriers or projection; stopping criteria"
     }
     fn section(&self) -> &'static str {
-        "§9"
+        "Notes: Hard Constraints and Bounds; Stopping Criteria"
     }
     fn summary(&self) -> &'static str {
         "exponential and log barriers versus projection onto a box; which stopping criterion fires when"
@@ -154,6 +155,8 @@ pub struct Outcome {
     pub quadratic: Quadratic,
     /// The box `[lower, upper]²`.
     pub bounds: (f64, f64),
+    /// Where every constrained run starts.
+    pub start: [f64; 2],
     /// Projection first, then the exponential barriers by steepness, then
     /// the log barriers by decreasing weight.
     pub constraint_runs: Vec<ConstraintRun>,
@@ -231,6 +234,7 @@ pub fn run(config: &Config, train: &LabeledImages) -> Result<Outcome> {
     Ok(Outcome {
         quadratic,
         bounds: (c.lower, c.upper),
+        start: c.start,
         constraint_runs,
         training: t.clone(),
         stopping: config.stopping.clone(),

@@ -1,45 +1,48 @@
 //! The precision study's files: data, figures and the finding.
 
-use std::fmt::Write;
 use std::path::Path;
 
 use crate::error::Result;
-use crate::plot::{LineChart, Scale, Series, SeriesStyle};
+use crate::plot::{Annotation, Dash, LineChart, Scale, Series, SeriesStyle};
 use crate::report::{Report, write_csv, write_json};
 
-use super::{Dtype, Minimizer, NAME, Outcome, Scheme};
+use super::{Dtype, Minimizer, NAME, Outcome, SECTION, Scheme};
 
 /// Writes the data, figures and finding of `outcome` into `dir`.
 ///
 /// **Errors**: a file could not be written or a figure drawn.
 pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
-    let mut report = Report::new(NAME, "The limits of machine precision", "§9");
+    let mut report = Report::new(NAME, "The limits of machine precision", SECTION);
     write_data(outcome, dir, &mut report)?;
+    let (chart, floor) = error_chart(outcome);
     report.figure(
         dir,
         "minimizer_error",
-        "Error of the minimizer and of the minimum against the precision of the function value: slopes ½ and 1",
-        error_chart(outcome),
+        &format!(
+            "Median error of the minimizer and of the minimum's value when f is rounded to p significand bits, against the predictions √ε (dashed) and ε (dotted); the lone markers at p = 24 and 53 are real f32 and f64 runs of three methods. Errors of exactly 0 have no place on a log axis and are drawn at the floor {floor:.0e} (horizontal line)"
+        ),
+        chart,
     )?;
     report.figure(
         dir,
         "flat_bottom",
-        "The computed (x − 1.3)² + 1 near its minimizer, in units of √ε and ε: a flat bottom about √ε wide (f32 and f64 draw the same staircase in these units)",
+        "The computed (x − 1.3)² + 1 near its minimizer in f32 (solid) and f64 (dashed), in units of √ε (across) and ε (up), against the exact parabola (dotted); the vertical lines mark the measured edges of the f32 flat bottom, where the computed value first differs from f(x*)",
         flat_chart(outcome),
     )?;
     report.figure(
         dir,
         "finite_differences",
-        "Error of finite-difference gradients against the step h: the V, with its bottom near √ε (forward) and ε^(1/3) (central)",
+        "Relative error of finite-difference gradients of a logistic loss against the step h, f32 dashed and f64 solid; the vertical lines mark √ε and ∛ε of each precision, where theory puts the bottom of the forward and central V",
         difference_chart(outcome, true),
     )?;
     report.figure(
         dir,
         "gradcheck",
-        "autodiff::GradCheck (differences in f64) against an f32 and an f64 tape",
+        "autodiff::GradCheck (central differences in f64) against the gradient of an f32 tape (dashed) and of an f64 tape (solid); the horizontal line is ε of f32",
         difference_chart(outcome, false),
     )?;
-    report.finding = finding(outcome);
+    report.finding = super::finding::finding(outcome);
+    report.frame = Some(super::verdict::frame(outcome));
     Ok(report)
 }
 
@@ -72,7 +75,22 @@ fn write_data(outcome: &Outcome, dir: &Path, report: &mut Report) -> Result<()> 
     Ok(())
 }
 
-fn error_chart(outcome: &Outcome) -> LineChart {
+/// The decade below the smallest positive value of `values`: where values
+/// of exactly 0 are drawn on a log axis (instead of at 1e-300 or nowhere).
+fn zero_floor(values: impl IntoIterator<Item = f64>) -> f64 {
+    let smallest = values
+        .into_iter()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if smallest.is_finite() {
+        10f64.powf(smallest.log10().floor() - 1.0)
+    } else {
+        1e-17
+    }
+}
+
+/// The minimizer-error chart and the floor at which errors of 0 are drawn.
+fn error_chart(outcome: &Outcome) -> (LineChart, f64) {
     // Significand bits p on the x axis (ε = 2^(1−p)): errors fall to the right.
     let bits = |eps: f64| 1.0 - eps.log2();
     let emulated = |pick: fn(&super::EmulatedResult) -> f64| {
@@ -89,6 +107,22 @@ fn error_chart(outcome: &Outcome) -> LineChart {
             .map(|e| (e.bits as f64, e.epsilon.powf(power)))
             .collect()
     };
+    let real = |minimizer: Minimizer| -> Vec<(f64, f64)> {
+        Dtype::ALL
+            .iter()
+            .filter_map(|&d| {
+                let r = outcome.minimizer(true, minimizer, d)?;
+                Some((bits(d.epsilon()), r.x_error))
+            })
+            .collect()
+    };
+    let floor = zero_floor(
+        outcome
+            .emulated
+            .iter()
+            .flat_map(|e| [e.x_error, e.f_error])
+            .chain(Minimizer::ALL.iter().flat_map(|&m| real(m)).map(|p| p.1)),
+    );
     let mut chart = LineChart::new(
         "Minimizing (x − a)² + 1 with f rounded to p significand bits",
         "significand bits p of the computed f (ε = 2^(1−p); f32: 24, f64: 53)",
@@ -96,34 +130,53 @@ fn error_chart(outcome: &Outcome) -> LineChart {
     )
     .y_scale(Scale::Log)
     .with(
-        Series::line("minimizer error, golden section", emulated(|e| e.x_error))
-            .style(SeriesStyle::LinePoints),
+        Series::line(
+            "minimizer error abs(x̂ − x*), golden section",
+            emulated(|e| e.x_error),
+        )
+        .key("golden section")
+        .style(SeriesStyle::LinePoints),
     )
     .with(
         Series::line(
-            "minimum error f(x)−f*, golden section",
+            "error of the minimum f(x̂) − f*, golden section",
             emulated(|e| e.f_error),
         )
+        .key("value error")
         .style(SeriesStyle::LinePoints),
     )
-    .with(Series::line("√ε", reference(0.5)))
-    .with(Series::line("ε", reference(1.0)));
-    for minimizer in [Minimizer::GoldenSection, Minimizer::GdUntilNoDecrease] {
-        let points = Dtype::ALL
-            .iter()
-            .filter_map(|&d| {
-                Some((
-                    bits(d.epsilon()),
-                    outcome.minimizer(true, minimizer, d)?.x_error,
-                ))
-            })
+    .with(
+        Series::line("√ε: the predicted minimizer error", reference(0.5))
+            .key("√ε")
+            .dash(Dash::Dashed),
+    )
+    .with(
+        Series::line("ε: the predicted error of the value", reference(1.0))
+            .key("ε")
+            .dash(Dash::Dotted),
+    );
+    for (minimizer, key) in [
+        (Minimizer::GoldenSection, "golden section, real f32 / f64"),
+        (Minimizer::GdUntilNoDecrease, "GD until f stops decreasing"),
+        (Minimizer::NewtonOnDerivative, "Newton on f′"),
+    ] {
+        let points: Vec<(f64, f64)> = real(minimizer)
+            .into_iter()
+            .map(|(x, e)| (x, if e > 0.0 { e } else { floor }))
             .collect();
-        chart = chart.with(Series::points(
-            format!("minimizer error, {}, real f32 / f64", minimizer.label()),
-            points,
-        ));
+        chart = chart.with(
+            Series::points(
+                format!("minimizer error, {}, real f32 / f64", minimizer.label()),
+                points,
+            )
+            .key(key),
+        );
     }
-    chart
+    let chart = chart.annotate(Annotation::hline(
+        floor,
+        format!("floor {floor:.0e}: errors of exactly 0 are drawn here"),
+    ));
+    (chart, floor)
 }
 
 fn flat_chart(outcome: &Outcome) -> LineChart {
@@ -138,16 +191,24 @@ fn flat_chart(outcome: &Outcome) -> LineChart {
         "(x − x*) / √ε",
         "(f(x) − f(x*)) / ε",
     )
-    .with(Series::line("exact (x − x*)²", exact));
-    // In these units both precisions draw the same staircase: f64 as a
-    // line, f32 as markers on it.
+    .with(
+        Series::line("exact (x − x*)²", exact)
+            .key("exact")
+            .dash(Dash::Dotted),
+    );
     for fb in &outcome.flat_bottoms {
         let label = format!("computed in {}", fb.dtype.label());
         let series = match fb.dtype {
-            Dtype::F32 => Series::points(label, fb.points.clone()),
-            Dtype::F64 => Series::line(label, fb.points.clone()),
+            Dtype::F32 => Series::line(label, fb.points.clone()),
+            Dtype::F64 => Series::line(label, fb.points.clone()).dash(Dash::Dashed),
         };
-        chart = chart.with(series);
+        chart = chart.with(series.key(fb.dtype.label()));
+    }
+    if let Some(fb) = outcome.flat_bottoms.first() {
+        let edge = fb.half_width / fb.dtype.epsilon().sqrt();
+        chart = chart
+            .annotate(Annotation::vline(-edge, format!("edge −{edge:.2}√ε")))
+            .annotate(Annotation::vline(edge, format!("edge +{edge:.2}√ε")));
     }
     chart
 }
@@ -174,118 +235,54 @@ fn difference_chart(outcome: &Outcome, own: bool) -> LineChart {
         .iter()
         .filter(|c| c.scheme.is_some() == own)
     {
-        chart = chart.with(
-            Series::line(curve_label(c.dtype, c.scheme), c.points.clone())
-                .style(SeriesStyle::LinePoints),
-        );
+        let series = Series::line(curve_label(c.dtype, c.scheme), c.points.clone())
+            .style(SeriesStyle::LinePoints);
+        chart = chart.with(match c.dtype {
+            Dtype::F32 => series.dash(Dash::Dashed),
+            Dtype::F64 => series,
+        });
+    }
+    if own {
+        // a relative error of 1 is an estimate of exactly 0
+        let zero = outcome
+            .differences
+            .iter()
+            .flat_map(|c| &c.points)
+            .find(|p| p.1 == 1.0);
+        if let Some(&(h, _)) = zero {
+            chart = chart.annotate(Annotation::text(
+                h,
+                0.3,
+                "error 1: f(x ± h) rounded to f(x), the difference is 0",
+            ));
+        }
+        for dtype in Dtype::ALL {
+            let bits = if dtype == Dtype::F32 { "32" } else { "64" };
+            chart = chart
+                .annotate(Annotation::vline(
+                    Scheme::Forward.best_step(dtype.epsilon()),
+                    format!("√ε{bits}"),
+                ))
+                .annotate(Annotation::vline(
+                    Scheme::Central.best_step(dtype.epsilon()),
+                    format!("∛ε{bits}"),
+                ));
+        }
+    } else {
+        chart = chart.annotate(Annotation::hline(
+            Dtype::F32.epsilon(),
+            format!("ε of f32 = {:.1e}", Dtype::F32.epsilon()),
+        ));
     }
     chart
 }
 
-/// The finding: minimizer precision, then finite differences.
-fn finding(outcome: &Outcome) -> String {
-    let mut md = String::new();
-    let golden = |d| outcome.minimizer(true, Minimizer::GoldenSection, d);
-    if let (Some(s), Some(d)) = (golden(Dtype::F32), golden(Dtype::F64)) {
-        let _ = write!(
-            md,
-            "Golden-section search on (x − a)² + 1 (median of {} values of a) located the minimizer to **{:.2e}** in f32 and **{:.2e}** in f64, against √ε = {:.2e} and {:.2e}; the minimum itself was off by only {:.1e} and {:.1e} (≈ ε). ",
-            outcome.trials,
-            s.x_error,
-            d.x_error,
-            Dtype::F32.epsilon().sqrt(),
-            Dtype::F64.epsilon().sqrt(),
-            s.f_error,
-            d.f_error
-        );
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn zeros_are_drawn_a_decade_below_the_smallest_positive_value() {
+        let floor = super::zero_floor([3e-16, 0.0, 1e-3]);
+        assert!((floor / 1e-17 - 1.0).abs() < 1e-9, "{floor}");
+        assert_eq!(super::zero_floor([0.0]), 1e-17);
     }
-    if let [first, .., last] = outcome.emulated.as_slice() {
-        let slope = (last.x_error / first.x_error).ln() / (last.epsilon / first.epsilon).ln();
-        let _ = write!(
-            md,
-            "Over emulated formats from {} to {} bits the minimizer error follows ε to the power **{:.2}** (theory ½). ",
-            first.bits, last.bits, slope
-        );
-    }
-    for fb in &outcome.flat_bottoms {
-        let _ = write!(
-            md,
-            "In {} every x within **{:.2e}** of x* = 1.3 gives exactly the computed f(x*) (√(ε/2) = {:.2e}). ",
-            fb.dtype.label(),
-            fb.half_width,
-            (fb.dtype.epsilon() / 2.0).sqrt()
-        );
-    }
-    md.push_str(
-        "\n\n| function | method | f32: abs(x̂ − x*) | f64: abs(x̂ − x*) |\n|---|---|---|---|\n",
-    );
-    for quadratic in [true, false] {
-        for m in Minimizer::ALL {
-            let (Some(s), Some(d)) = (
-                outcome.minimizer(quadratic, m, Dtype::F32),
-                outcome.minimizer(quadratic, m, Dtype::F64),
-            ) else {
-                continue;
-            };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {:.2e} | {:.2e} |",
-                s.function.label(),
-                m.label(),
-                s.x_error,
-                d.x_error
-            );
-        }
-    }
-    let ln2 = std::f64::consts::LN_2;
-    let _ = write!(
-        md,
-        "\nMethods that compare function values (golden section, or gradient descent stopped when the loss no longer decreases) stop anywhere on the flat bottom, so their error is ≈ √ε. Newton's method solving f′ = 0 with an accurate derivative does not compare values: it lands on (or next to) the representable number nearest x* (an error of 0 means exactly that; {:.1e} is the distance from ln 2 to the nearest f32), far below √ε.\n\n",
-        ((ln2 as f32) as f64 - ln2).abs()
-    );
-    md.push_str(&differences_finding(outcome));
-    md
-}
-
-/// The finite-difference part of the finding.
-fn differences_finding(outcome: &Outcome) -> String {
-    let mut md = String::new();
-    for dtype in Dtype::ALL {
-        for scheme in [Scheme::Forward, Scheme::Central] {
-            if let Some(c) = outcome.difference(dtype, Some(scheme)) {
-                let _ = writeln!(
-                    md,
-                    "- {} differences in {}: smallest error **{:.1e}** at h = **{:.1e}** (theory: h ≈ {:.1e}).",
-                    if scheme == Scheme::Central {
-                        "Central"
-                    } else {
-                        "Forward"
-                    },
-                    dtype.label(),
-                    c.best_error,
-                    c.best_step,
-                    scheme.best_step(dtype.epsilon())
-                );
-            }
-        }
-    }
-    if let (Some(s), Some(d)) = (
-        outcome.difference(Dtype::F32, None),
-        outcome.difference(Dtype::F64, None),
-    ) {
-        let plateau: Vec<f64> = s
-            .points
-            .iter()
-            .filter(|p| (1e-8..=1e-4).contains(&p.0))
-            .map(|p| p.1)
-            .collect();
-        let _ = writeln!(
-            md,
-            "- `autodiff::GradCheck` takes its differences in f64: on an f64 tape its error has the same V (best **{:.1e}** at h = {:.1e}), but on an f32 tape it stays at ≈ **{:.1e}** for every h from 1e-8 to 1e-4, the f32 gradient's own rounding, which no step can reveal or remove. Check gradients in f64.",
-            d.best_error,
-            d.best_step,
-            super::median(plateau)
-        );
-    }
-    md
 }

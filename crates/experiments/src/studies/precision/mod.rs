@@ -12,7 +12,9 @@
 
 mod derivatives;
 mod figures;
+mod finding;
 mod minimize;
+pub mod verdict;
 
 pub use derivatives::{Scheme, difference_error, gradcheck_error};
 pub use figures::report;
@@ -28,6 +30,9 @@ use crate::study::{Size, Study, StudyContext};
 /// The study's name on the command line and as the results folder.
 pub const NAME: &str = "precision";
 
+/// Where the claim comes from.
+pub const SECTION: &str = "Introduction: Challenges due to machine precision";
+
 /// The precision study, registered in [`crate::study::all`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Precision;
@@ -40,7 +45,7 @@ impl Study for Precision {
         "The limits of machine precision"
     }
     fn section(&self) -> &'static str {
-        "§9"
+        SECTION
     }
     fn summary(&self) -> &'static str {
         "f32 vs f64: the minimizer is only as precise as the square root of the function value's precision"

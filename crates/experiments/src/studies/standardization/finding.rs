@@ -67,16 +67,30 @@ fn explanation(outcome: &Outcome, md: &mut String) {
         .collect();
     let lambdas: Vec<f64> = outcome.scalings.iter().map(|s| s.lambda_max).collect();
     let (lo, hi) = (fold(&products, f64::min), fold(&products, f64::max));
+    let decades = (fold(&lambdas, f64::max) / fold(&lambdas, f64::min)).log10();
     let _ = writeln!(
         md,
-        "The largest stable learning rate follows the curvature: λ_max spans **{:.1}** decades across the scalings, while lr × λ_max stays between **{lo:.0}** and **{hi:.0}** (the grid is in half decades).\n",
-        (fold(&lambdas, f64::max) / fold(&lambdas, f64::min)).log10()
+        "λ_max spans **{decades:.1}** decades across the scalings, while lr × λ_max at the largest stable rate spans **{:.1}** (from {lo:.0} to {hi:.0}; the grid is in half decades){}.\n",
+        (hi / lo).log10(),
+        if (hi / lo).log10() < 0.5 * decades {
+            ": the largest stable learning rate follows the curvature"
+        } else {
+            ": here the largest stable rate does not simply follow the curvature"
+        }
     );
+    let above: Vec<&super::LrRun> = raw
+        .runs
+        .iter()
+        .filter(|r| r.lr > raw.largest_stable_lr())
+        .collect();
+    let all_diverged = above.iter().all(|r| r.diverged.is_some());
     let _ = write!(
         md,
-        "**Raw pixels** have **{:.0}×** the curvature of {} inputs, so gradient descent diverged at every rate above **{}**, **{:.0}×** below the {} inputs' largest stable rate **{}**. ",
+        "**Raw pixels** have **{:.0}×** the curvature of {} inputs; {} of the {} rates above **{}** diverged, and that rate is **{:.0}×** below the {} inputs' largest stable rate **{}**. ",
         raw.lambda_max / z.lambda_max,
         z.scaling.label(),
+        if all_diverged { "all" } else { "not all" },
+        above.len(),
         short(raw.largest_stable_lr()),
         z.largest_stable_lr() / raw.largest_stable_lr(),
         z.scaling.label(),
@@ -84,7 +98,7 @@ fn explanation(outcome: &Outcome, md: &mut String) {
     );
     let _ = writeln!(
         md,
-        "At that rate the bias (whose input is 1, not 255) barely moves, and the same initial weights give logits 255× larger (initial loss **{:.1}** against **{:.2}**): after {} iterations the raw-pixel loss was **{:.3}** (iterations to {target}: **{}**), while {} inputs reached it after **{}** iterations and ended at **{:.3}**.\n",
+        "From the same initial weights the raw-pixel loss started at **{:.1}** (against **{:.2}**); after {} iterations at its best rate it was **{:.3}** (iterations to {target}: **{}**), while {} inputs reached {target} after **{}** iterations and ended at **{:.3}**.\n",
         raw.best_run().losses.first().copied().unwrap_or(f64::NAN),
         z.best_run().losses.first().copied().unwrap_or(f64::NAN),
         outcome.iterations,
@@ -95,11 +109,18 @@ fn explanation(outcome: &Outcome, md: &mut String) {
         z.best_run().final_loss()
     );
     if let Some(unit) = outcome.get(InputScaling::Unit) {
-        let _ = writeln!(
-            md,
-            "Dividing by 255 fixes the scale but not the shape: the mean pixel direction dominates (λ_max / mean eigenvalue **{:.0}**, against **{:.0}** with {} inputs), so [0, 1] inputs needed **{}** iterations to reach {target}.",
+        let (unit_shape, z_shape) = (
             unit.lambda_max / unit.lambda_mean,
             z.lambda_max / z.lambda_mean,
+        );
+        let _ = writeln!(
+            md,
+            "Dividing by 255 fixes the scale{}: λ_max / mean eigenvalue is **{unit_shape:.0}** for [0, 1] inputs against **{z_shape:.0}** with {} inputs, and [0, 1] inputs needed **{}** iterations to reach {target}.",
+            if unit_shape > 2.0 * z_shape {
+                " but not the shape (the mean pixel direction dominates)"
+            } else {
+                ", and here the shape too"
+            },
             z.scaling.label(),
             iterations(unit, target, outcome.iterations)
         );

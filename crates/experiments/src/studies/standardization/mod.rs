@@ -19,6 +19,7 @@ mod figures;
 mod files;
 mod finding;
 mod runs;
+pub mod verdict;
 
 pub use figures::report;
 pub use runs::{InputScaling, LrRun, ScalingResult, lambda_max};
@@ -46,7 +47,7 @@ impl Study for Standardization {
         "Feature scaling: raw, [0, 1] and standardized inputs"
     }
     fn section(&self) -> &'static str {
-        "§9"
+        "Notes: Feature Scaling"
     }
     fn summary(&self) -> &'static str {
         "softmax regression on MNIST: input scaling sets the largest stable learning rate and GD's speed"
@@ -82,12 +83,12 @@ pub struct Config {
 
 impl Default for Config {
     /// The lecture's setting: 10,000 examples, 300 iterations, rates from
-    /// 10⁻⁸ to 10 in half decades.
+    /// 10⁻⁸ to 10^1.5 in half decades.
     fn default() -> Self {
         Config {
             examples: 10_000,
             iterations: 300,
-            lrs: (-16..=2).map(|k| 10f64.powf(f64::from(k) / 2.0)).collect(),
+            lrs: (-16..=3).map(|k| 10f64.powf(f64::from(k) / 2.0)).collect(),
             target_loss: 0.5,
             divergence_factor: 1.0,
             scalings: InputScaling::ALL.to_vec(),
