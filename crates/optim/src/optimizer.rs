@@ -242,6 +242,10 @@ pub enum OptimizerKind {
     NAdam,
     /// `torch.optim.RAdam`.
     RAdam,
+    /// `torch.optim.Rprop`.
+    Rprop,
+    /// `torch.optim.ASGD`.
+    Asgd,
 }
 
 impl fmt::Display for OptimizerKind {
@@ -256,6 +260,8 @@ impl fmt::Display for OptimizerKind {
             OptimizerKind::Adamax => "Adamax",
             OptimizerKind::NAdam => "NAdam",
             OptimizerKind::RAdam => "RAdam",
+            OptimizerKind::Rprop => "Rprop",
+            OptimizerKind::Asgd => "ASGD",
         })
     }
 }

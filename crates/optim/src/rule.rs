@@ -61,6 +61,10 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// The algorithm.
     const KIND: OptimizerKind;
 
+    /// Whether the algorithm takes a `weight_decay` (Rprop does not; a
+    /// nonzero one is then an error when building or loading).
+    const WEIGHT_DECAY: bool = true;
+
     /// Checks every hyperparameter's range.
     ///
     /// **Errors**: [`OptimError::InvalidHyperparameter`](crate::OptimError::InvalidHyperparameter).
@@ -81,7 +85,8 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// ```
     fn buffers(&self) -> Vec<BufferSpec>;
 
-    /// Per-parameter scalars (NAdam's `mu_product`); none by default.
+    /// Per-parameter scalars (NAdam's `mu_product`), kept in `f64` whatever
+    /// the parameters' type; none by default.
     ///
     /// ```
     /// use optim::{NAdamRule, Rule, SgdRule};
@@ -109,7 +114,7 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        scalars: &mut [T],
+        scalars: &mut [f64],
     );
 
     /// The hyperparameters as a serializable value that names the algorithm.

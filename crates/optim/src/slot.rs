@@ -13,7 +13,7 @@ pub(crate) struct Slot<T> {
     pub(crate) shape: Vec<usize>,
     pub(crate) step: u64,
     pub(crate) buffers: Vec<Vec<T>>,
-    pub(crate) scalars: Vec<T>,
+    pub(crate) scalars: Vec<f64>,
     /// The last call of `step` that saw this parameter (finds duplicates).
     pub(crate) stamp: u64,
     /// Parameter and gradient copies for arrays not in standard layout.
@@ -33,7 +33,7 @@ impl<T: Float> Slot<T> {
                 .iter()
                 .map(|b| vec![T::of(b.init); len])
                 .collect(),
-            scalars: rule.scalars().iter().map(|s| T::of(s.init)).collect(),
+            scalars: rule.scalars().iter().map(|s| s.init).collect(),
             stamp,
             scratch_value: Vec::new(),
             scratch_grad: Vec::new(),
@@ -46,7 +46,7 @@ impl<T: Float> Slot<T> {
         shape: Vec<usize>,
         step: u64,
         buffers: Vec<Vec<T>>,
-        scalars: Vec<T>,
+        scalars: Vec<f64>,
     ) -> Self {
         Slot {
             group,
@@ -62,11 +62,13 @@ impl<T: Float> Slot<T> {
 
     /// One step of this parameter: in place through slices when the arrays
     /// are in standard layout, through the scratch copies otherwise (no
-    /// allocation once the scratch vectors have grown).
+    /// allocation once the scratch vectors have grown). With `maximize` the
+    /// rule sees the negated gradient (copied into the scratch buffer).
     pub(crate) fn update<R: Rule>(
         &mut self,
         rule: &R,
         ctx: StepCtx,
+        maximize: bool,
         value: &mut ArrayViewMutD<'_, T>,
         grad: &ArrayViewD<'_, T>,
     ) {
@@ -78,6 +80,11 @@ impl<T: Float> Slot<T> {
             ..
         } = self;
         let grad: &[T] = match grad.as_slice() {
+            _ if maximize => {
+                scratch_grad.clear();
+                scratch_grad.extend(grad.iter().map(|&g| -g));
+                scratch_grad
+            }
             Some(g) => g,
             None => {
                 scratch_grad.clear();
@@ -108,7 +115,7 @@ fn update_wide<R: Rule, T: Float>(
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
-    scalars: &mut [T],
+    scalars: &mut [f64],
 ) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -132,7 +139,7 @@ fn update_avx512<R: Rule, T: Float>(
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
-    scalars: &mut [T],
+    scalars: &mut [f64],
 ) {
     rule.update(ctx, param, grad, buffers, scalars);
 }
@@ -145,7 +152,7 @@ fn update_avx2<R: Rule, T: Float>(
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
-    scalars: &mut [T],
+    scalars: &mut [f64],
 ) {
     rule.update(ctx, param, grad, buffers, scalars);
 }

@@ -10,6 +10,7 @@ use crate::adagrad::AdagradRule;
 use crate::adam::AdamRule;
 use crate::adamax::AdamaxRule;
 use crate::adamw::AdamWRule;
+use crate::asgd::AsgdRule;
 use crate::error::{BufferProblem, OptimError, Result};
 use crate::float::{Dtype, Float};
 use crate::group::Group;
@@ -17,6 +18,7 @@ use crate::nadam::NAdamRule;
 use crate::optimizer::OptimizerKind;
 use crate::radam::RAdamRule;
 use crate::rmsprop::RmsPropRule;
+use crate::rprop::RpropRule;
 use crate::rule::Rule;
 use crate::sgd::SgdRule;
 
@@ -91,7 +93,8 @@ pub struct ParamState {
     pub step: u64,
     /// Buffers by PyTorch state name, in row-major order.
     pub buffers: BTreeMap<String, F64Bits>,
-    /// Scalars by name (NAdam's `mu_product`), as `f64` bit patterns.
+    /// Scalars by name (NAdam's `mu_product`), kept and stored in `f64`
+    /// whatever the parameters' type, as `f64` bit patterns.
     pub scalars: BTreeMap<String, u64>,
 }
 
@@ -152,6 +155,8 @@ pub enum Hyperparameters {
     Adamax(AdamaxRule),
     NAdam(NAdamRule),
     RAdam(RAdamRule),
+    Rprop(RpropRule),
+    Asgd(AsgdRule),
 }
 
 impl Hyperparameters {
@@ -173,11 +178,13 @@ impl Hyperparameters {
             Hyperparameters::Adamax(_) => OptimizerKind::Adamax,
             Hyperparameters::NAdam(_) => OptimizerKind::NAdam,
             Hyperparameters::RAdam(_) => OptimizerKind::RAdam,
+            Hyperparameters::Rprop(_) => OptimizerKind::Rprop,
+            Hyperparameters::Asgd(_) => OptimizerKind::Asgd,
         }
     }
 }
 
-type Restored<T> = (Vec<Vec<T>>, Vec<T>);
+type Restored<T> = (Vec<Vec<T>>, Vec<f64>);
 
 /// Checks a saved parameter against what `rule` needs and converts its
 /// buffers and scalars back to `T`, in the rule's order.
@@ -226,7 +233,7 @@ pub(crate) fn restore<R: Rule, T: Float>(
             .scalars
             .get(spec.name)
             .ok_or_else(|| bad(spec.name, BufferProblem::Missing))?;
-        scalars.push(T::of(f64::from_bits(*bits)));
+        scalars.push(f64::from_bits(*bits));
     }
     if let Some(extra) = saved
         .scalars
