@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 mod adadelta;
+mod adafactor;
 mod adagrad;
 mod adam;
 mod adamax;
@@ -63,6 +64,7 @@ mod state;
 mod stopping;
 
 pub use adadelta::{Adadelta, AdadeltaConfig, AdadeltaRule};
+pub use adafactor::{Adafactor, AdafactorConfig, AdafactorRule};
 pub use adagrad::{Adagrad, AdagradConfig, AdagradRule};
 pub use adam::{Adam, AdamConfig, AdamRule};
 pub use adamax::{Adamax, AdamaxConfig, AdamaxRule};

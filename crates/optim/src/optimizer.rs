@@ -246,6 +246,8 @@ pub enum OptimizerKind {
     Rprop,
     /// `torch.optim.ASGD`.
     Asgd,
+    /// `torch.optim.Adafactor`.
+    Adafactor,
 }
 
 impl fmt::Display for OptimizerKind {
@@ -262,6 +264,7 @@ impl fmt::Display for OptimizerKind {
             OptimizerKind::RAdam => "RAdam",
             OptimizerKind::Rprop => "Rprop",
             OptimizerKind::Asgd => "ASGD",
+            OptimizerKind::Adafactor => "Adafactor",
         })
     }
 }

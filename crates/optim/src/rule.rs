@@ -97,6 +97,42 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
         Vec::new()
     }
 
+    /// How many elements buffer number `buffer` (in [`Rule::buffers`] order)
+    /// holds for a parameter of `shape`: all of them by default; Adafactor's
+    /// factored moments hold one per row or column.
+    ///
+    /// ```
+    /// use optim::{AdafactorRule, AdamRule, Rule};
+    /// assert_eq!(AdamRule::default().buffer_len(0, &[3, 4]), 12);
+    /// assert_eq!(AdafactorRule::default().buffer_len(0, &[3, 4]), 3); // row_var
+    /// ```
+    fn buffer_len(&self, buffer: usize, shape: &[usize]) -> usize {
+        let _ = buffer;
+        shape.iter().product()
+    }
+
+    /// [`Rule::update`] for a rule that needs the parameter's shape (the
+    /// driver always calls this one); by default the shape is ignored.
+    ///
+    /// ```
+    /// use optim::{Rule, SgdRule, StepCtx};
+    /// let (mut p, ctx) = ([1.0_f64, 2.0], StepCtx { lr: 0.5, weight_decay: 0.0, step: 1 });
+    /// SgdRule::default().update_shaped(ctx, &[1, 2], &mut p, &[1.0, 1.0], &mut [], &mut []);
+    /// assert_eq!(p, [0.5, 1.5]);
+    /// ```
+    fn update_shaped<T: Float>(
+        &self,
+        ctx: StepCtx,
+        shape: &[usize],
+        param: &mut [T],
+        grad: &[T],
+        buffers: &mut [Vec<T>],
+        scalars: &mut [f64],
+    ) {
+        let _ = shape;
+        self.update(ctx, param, grad, buffers, scalars);
+    }
+
     /// Updates one parameter in place. `param`, `grad` and every buffer have
     /// the same length; `buffers` and `scalars` follow [`Rule::buffers`] and
     /// [`Rule::scalars`].

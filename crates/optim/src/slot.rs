@@ -23,7 +23,6 @@ pub(crate) struct Slot<T> {
 
 impl<T: Float> Slot<T> {
     pub(crate) fn new<R: Rule>(rule: &R, group: usize, shape: &[usize], stamp: u64) -> Self {
-        let len = shape.iter().product();
         Slot {
             group,
             shape: shape.to_vec(),
@@ -31,7 +30,8 @@ impl<T: Float> Slot<T> {
             buffers: rule
                 .buffers()
                 .iter()
-                .map(|b| vec![T::of(b.init); len])
+                .enumerate()
+                .map(|(i, b)| vec![T::of(b.init); rule.buffer_len(i, shape)])
                 .collect(),
             scalars: rule.scalars().iter().map(|s| s.init).collect(),
             stamp,
@@ -73,6 +73,7 @@ impl<T: Float> Slot<T> {
         grad: &ArrayViewD<'_, T>,
     ) {
         let Slot {
+            shape,
             buffers,
             scalars,
             scratch_value,
@@ -93,12 +94,12 @@ impl<T: Float> Slot<T> {
             }
         };
         if let Some(param) = value.as_slice_mut() {
-            update_wide(rule, ctx, param, grad, buffers, scalars);
+            update_wide(rule, ctx, shape, param, grad, buffers, scalars);
             return;
         }
         scratch_value.clear();
         scratch_value.extend(value.iter().copied());
-        update_wide(rule, ctx, scratch_value, grad, buffers, scalars);
+        update_wide(rule, ctx, shape, scratch_value, grad, buffers, scalars);
         for (v, s) in value.iter_mut().zip(scratch_value.iter()) {
             *v = *s;
         }
@@ -112,6 +113,7 @@ impl<T: Float> Slot<T> {
 fn update_wide<R: Rule, T: Float>(
     rule: &R,
     ctx: StepCtx,
+    shape: &[usize],
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
@@ -121,14 +123,14 @@ fn update_wide<R: Rule, T: Float>(
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has the features the function is compiled for.
-            return unsafe { update_avx512(rule, ctx, param, grad, buffers, scalars) };
+            return unsafe { update_avx512(rule, ctx, shape, param, grad, buffers, scalars) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: as above.
-            return unsafe { update_avx2(rule, ctx, param, grad, buffers, scalars) };
+            return unsafe { update_avx2(rule, ctx, shape, param, grad, buffers, scalars) };
         }
     }
-    rule.update(ctx, param, grad, buffers, scalars);
+    rule.update_shaped(ctx, shape, param, grad, buffers, scalars);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -136,12 +138,13 @@ fn update_wide<R: Rule, T: Float>(
 fn update_avx512<R: Rule, T: Float>(
     rule: &R,
     ctx: StepCtx,
+    shape: &[usize],
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
     scalars: &mut [f64],
 ) {
-    rule.update(ctx, param, grad, buffers, scalars);
+    rule.update_shaped(ctx, shape, param, grad, buffers, scalars);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -149,10 +152,11 @@ fn update_avx512<R: Rule, T: Float>(
 fn update_avx2<R: Rule, T: Float>(
     rule: &R,
     ctx: StepCtx,
+    shape: &[usize],
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
     scalars: &mut [f64],
 ) {
-    rule.update(ctx, param, grad, buffers, scalars);
+    rule.update_shaped(ctx, shape, param, grad, buffers, scalars);
 }

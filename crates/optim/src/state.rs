@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::adadelta::AdadeltaRule;
+use crate::adafactor::AdafactorRule;
 use crate::adagrad::AdagradRule;
 use crate::adam::AdamRule;
 use crate::adamax::AdamaxRule;
@@ -157,6 +158,7 @@ pub enum Hyperparameters {
     RAdam(RAdamRule),
     Rprop(RpropRule),
     Asgd(AsgdRule),
+    Adafactor(AdafactorRule),
 }
 
 impl Hyperparameters {
@@ -180,6 +182,7 @@ impl Hyperparameters {
             Hyperparameters::RAdam(_) => OptimizerKind::RAdam,
             Hyperparameters::Rprop(_) => OptimizerKind::Rprop,
             Hyperparameters::Asgd(_) => OptimizerKind::Asgd,
+            Hyperparameters::Adafactor(_) => OptimizerKind::Adafactor,
         }
     }
 }
@@ -198,21 +201,23 @@ pub(crate) fn restore<R: Rule, T: Float>(
         buffer: buffer.to_owned(),
         problem,
     };
-    let len = saved
+    // The shape must be addressable before any buffer length is computed.
+    saved
         .shape
         .iter()
         .try_fold(1usize, |n, &d| n.checked_mul(d))
         .ok_or_else(|| bad("*", BufferProblem::ShapeOverflow))?;
     let specs = rule.buffers();
     let mut buffers = Vec::with_capacity(specs.len());
-    for spec in &specs {
+    for (i, spec) in specs.iter().enumerate() {
         let bits = saved
             .buffers
             .get(spec.name)
             .ok_or_else(|| bad(spec.name, BufferProblem::Missing))?;
-        if bits.0.len() != len {
+        let expected = rule.buffer_len(i, &saved.shape);
+        if bits.0.len() != expected {
             let problem = BufferProblem::Length {
-                expected: len,
+                expected,
                 found: bits.0.len(),
             };
             return Err(bad(spec.name, problem));

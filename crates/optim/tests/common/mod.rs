@@ -4,13 +4,13 @@
 
 use ndarray::{ArrayD, IxDyn};
 use optim::{
-    AdadeltaConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, AsgdConfig, DecayMode,
-    Float, Momentum, NAdamConfig, Optimizer, ParamMut, RAdamConfig, RmsPropConfig, RpropConfig,
-    SgdConfig,
+    AdadeltaConfig, AdafactorConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig,
+    AsgdConfig, DecayMode, Float, Momentum, NAdamConfig, Optimizer, ParamMut, RAdamConfig,
+    RmsPropConfig, RpropConfig, SgdConfig,
 };
 
 /// How many variants [`build`] knows.
-pub const VARIANTS: usize = 21;
+pub const VARIANTS: usize = 22;
 
 /// Variant `index` (every optimizer, and the options that add state) with
 /// the given learning rate and weight decay.
@@ -117,6 +117,14 @@ pub fn build<T: Float>(index: usize, lr: f64, wd: f64) -> Box<dyn Optimizer<T>> 
                 .lr(lr)
                 .weight_decay(wd)
                 .decay_mode(DecayMode::Decoupled)
+                .maximize(true)
+                .build(),
+        ),
+        // Factored for `w` (2×3), full for `b`.
+        21 => boxed(
+            AdafactorConfig::default()
+                .lr(lr)
+                .weight_decay(wd)
                 .maximize(true)
                 .build(),
         ),

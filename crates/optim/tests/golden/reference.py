@@ -3,8 +3,9 @@
 torch.optim's single-tensor update loops and of torch.optim.lr_scheduler's
 *chainable* step() logic, operation for operation.
 
-Rprop and ASGD are transcribed from torch 2.15.0's torch/optim/rprop.py and
-asgd.py (_single_tensor_rprop, _single_tensor_asgd), read from the PyPI wheel
+Rprop, ASGD and Adafactor are transcribed from torch 2.15.0's
+torch/optim/rprop.py, asgd.py and _adafactor.py (_single_tensor_rprop,
+_single_tensor_asgd, _single_tensor_adafactor), read from the PyPI wheel
 torch-2.15.0-cp311-cp311-manylinux_2_28_x86_64.whl; that wheel cannot be
 imported without its CUDA libraries, so the values come from this
 transcription, not from running torch. `maximize` negates the gradient before
@@ -277,6 +278,51 @@ def asgd(p, g, st, h):
     st["mu"] = 1 / max(1, step - t0)
 
 
+def vnorm(xs):
+    """torch.linalg.vector_norm, summed in order."""
+    return math.sqrt(sum((x * x for x in xs), 0.0))
+
+
+def adafactor(p, g, st, h):
+    """`h["shape"]` is the parameter's shape (row-major over the flat list)."""
+    lr, c, (eps1, eps2), d, wd = h.get("lr", 1e-2), h.get("beta2_decay", -0.8), h.get("eps", (None, 1e-3)), h.get("d", 1.0), h.get("weight_decay", 0)
+    shape, n = h.get("shape", [len(p)]), len(p)
+    if eps1 is None:
+        eps1 = 2.220446049250313e-16  # torch.finfo(torch.float64).eps
+    st["step"] = st.get("step", 0) + 1
+    step = float(st["step"])
+    w = step ** c
+    rho = min(lr, 1 / (step ** 0.5))
+    alpha = max(eps2, vnorm(p) / (n ** 0.5)) * rho
+    if wd != 0:
+        p[:] = [x * (1 - lr * wd) for x in p]
+    if len(shape) > 1:
+        rows, cols = shape[-2], shape[-1]
+        batches = n // (rows * cols)
+        rv = st.setdefault("row_var", [0.0] * (batches * rows))
+        cv = st.setdefault("col_var", [0.0] * (batches * cols))
+        v = [0.0] * n
+        for b in range(batches):
+            m = g[b * rows * cols:(b + 1) * rows * cols]
+            for r in range(rows):
+                rv[b * rows + r] = lerp(rv[b * rows + r], vnorm(m[r * cols:(r + 1) * cols]) ** 2 / cols, w)
+            for j in range(cols):
+                cv[b * cols + j] = lerp(cv[b * cols + j], vnorm(m[j::cols]) ** 2 / rows, w)
+            mean = max(sum(rv[b * rows:(b + 1) * rows], 0.0) / rows, eps1)
+            for r in range(rows):
+                for j in range(cols):
+                    v[(b * rows + r) * cols + j] = rv[b * rows + r] * cv[b * cols + j] / mean
+    else:
+        var = st.setdefault("variance", [0.0] * n)
+        for i in range(n):
+            var[i] = lerp(var[i], g[i] * g[i], w)
+        v = list(var)
+    u = [(1 / math.sqrt(max(v[i], eps1 * eps1))) * g[i] for i in range(n)]
+    denom = max(1.0, vnorm(u) / ((n ** 0.5) * d))
+    for i in range(n):
+        p[i] = p[i] + (-alpha / denom) * u[i]
+
+
 OPTIMIZERS = [
     ("sgd", sgd, {"lr": 0.1}),
     ("sgd_weight_decay", sgd, {"lr": 0.1, "weight_decay": 0.01}),
@@ -317,6 +363,10 @@ OPTIMIZERS = [
     ("rprop_maximize", rprop, {"lr": 0.01, "maximize": True}),
     ("asgd", asgd, {"lr": 0.05}),
     ("asgd_averaging", asgd, {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 5, "weight_decay": 0.01}),
+    ("adafactor_vector", adafactor, {}),
+    ("adafactor_matrix", adafactor, {"shape": [2, 2]}),
+    ("adafactor_full", adafactor, {"shape": [2, 2], "lr": 0.05, "beta2_decay": -0.5, "eps": (1e-20, 1e-2), "d": 1.5, "weight_decay": 0.1}),
+    ("adafactor_batched_maximize", adafactor, {"shape": [2, 1, 2], "weight_decay": 0.1, "maximize": True}),
     ("asgd_maximize", asgd, {"lr": 0.01, "t0": 3, "weight_decay": 0.1, "maximize": True}),
 ]
 
@@ -537,6 +587,8 @@ def optimizer_case(name, rule, hyper):
     """The iterates, plus ASGD's averaged parameters `ax` after the last step."""
     out, st = trajectory(rule, hyper)
     case = {"name": name, "trajectory": out}
+    if "shape" in hyper:
+        case["shape"] = hyper["shape"]
     if "ax" in st:
         case["ax"] = st["ax"]
     return case
