@@ -125,7 +125,7 @@ impl Rule for AdadeltaRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        _scalars: &mut [T],
+        _scalars: &mut [f64],
     ) {
         let k = Scalars {
             rho: T::of(self.rho),

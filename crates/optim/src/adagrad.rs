@@ -133,7 +133,7 @@ impl Rule for AdagradRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        _scalars: &mut [T],
+        _scalars: &mut [f64],
     ) {
         let clr = ctx.lr / (1.0 + (ctx.step - 1) as f64 * self.lr_decay);
         let (neg_clr, eps) = (T::of(-clr), T::of(self.eps));

@@ -161,7 +161,7 @@ impl Rule for AdamRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        _scalars: &mut [T],
+        _scalars: &mut [f64],
     ) {
         adam_update(*self, DecayMode::Coupled, ctx, param, grad, buffers);
     }

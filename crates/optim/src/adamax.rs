@@ -126,7 +126,7 @@ impl Rule for AdamaxRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        _scalars: &mut [T],
+        _scalars: &mut [f64],
     ) {
         let (beta1, beta2) = self.betas;
         let clr = ctx.lr / (1.0 - pow_step(beta1, ctx.step));

@@ -121,7 +121,7 @@ impl Rule for AdamWRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        _scalars: &mut [T],
+        _scalars: &mut [f64],
     ) {
         let adam = AdamRule {
             betas: self.betas,

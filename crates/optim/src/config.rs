@@ -30,6 +30,8 @@ pub struct Config<R> {
     pub lr: f64,
     /// Weight decay of the default group (`weight_decay`).
     pub weight_decay: f64,
+    /// Whether the default group maximizes (`maximize`, default `false`).
+    pub maximize: bool,
     /// Further parameter groups, tried in order.
     pub groups: Vec<ParamGroup>,
 }
@@ -40,6 +42,7 @@ impl<R: Rule> Config<R> {
             rule,
             lr,
             weight_decay,
+            maximize: false,
             groups: Vec::new(),
         }
     }
@@ -61,6 +64,23 @@ impl<R: Rule> Config<R> {
     /// ```
     pub fn weight_decay(mut self, weight_decay: f64) -> Self {
         self.weight_decay = weight_decay;
+        self
+    }
+
+    /// Maximizes the objective instead of minimizing it (`maximize`): every
+    /// gradient is negated before weight decay is added, as in PyTorch.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use optim::{Optimizer, ParamMut, SgdConfig};
+    /// let mut opt = SgdConfig::default().lr(0.5).maximize(true).build::<f64>()?;
+    /// let (mut x, g) = (array![1.0], array![2.0]);
+    /// opt.step(&mut [ParamMut::new("x", x.view_mut(), g.view())])?;
+    /// assert_eq!(x[0], 2.0); // gradient ascent: θ + lr·g
+    /// # Ok::<(), optim::OptimError>(())
+    /// ```
+    pub fn maximize(mut self, maximize: bool) -> Self {
+        self.maximize = maximize;
         self
     }
 
@@ -91,13 +111,31 @@ impl<R: Rule> Config<R> {
     pub fn build<T: Float>(self) -> Result<Driver<R, T>> {
         self.rule.validate()?;
         let mut groups = Vec::with_capacity(self.groups.len() + 1);
-        groups.push(Group::new(self.lr, self.weight_decay)?);
+        groups.push(Group::new(self.lr, self.weight_decay, self.maximize)?);
         for g in &self.groups {
             groups.push(Group::new(
                 g.lr.unwrap_or(self.lr),
                 g.weight_decay.unwrap_or(self.weight_decay),
+                g.maximize.unwrap_or(self.maximize),
             )?);
         }
+        for group in &groups {
+            check_weight_decay::<R>(group.weight_decay)?;
+        }
         Ok(Driver::new(self.rule, groups, self.groups))
+    }
+}
+
+/// Rules without weight decay (Rprop) refuse a nonzero one rather than
+/// silently ignore it, as PyTorch's constructors have no such argument.
+pub(crate) fn check_weight_decay<R: Rule>(weight_decay: f64) -> Result<()> {
+    if R::WEIGHT_DECAY || weight_decay == 0.0 {
+        Ok(())
+    } else {
+        Err(crate::OptimError::InvalidHyperparameter {
+            name: "weight_decay",
+            value: weight_decay,
+            expected: "0 (this optimizer has no weight decay)",
+        })
     }
 }

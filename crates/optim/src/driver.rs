@@ -186,7 +186,7 @@ impl<R: Rule, T: Float> Optimizer<T> for Driver<R, T> {
                 weight_decay: group.weight_decay,
                 step: slot.step,
             };
-            slot.update(&self.rule, ctx, &mut p.value, grad);
+            slot.update(&self.rule, ctx, group.maximize, &mut p.value, grad);
         }
         Ok(())
     }
@@ -225,7 +225,7 @@ impl<R: Rule, T: Float> Optimizer<T> for Driver<R, T> {
                     scalars: scalars
                         .iter()
                         .zip(&slot.scalars)
-                        .map(|(spec, s)| (spec.name.to_owned(), s.as_f64().to_bits()))
+                        .map(|(spec, s)| (spec.name.to_owned(), s.to_bits()))
                         .collect(),
                 };
                 (name.clone(), param)
@@ -260,6 +260,7 @@ impl<R: Rule, T: Float> Optimizer<T> for Driver<R, T> {
         }
         for group in &saved.groups {
             group.validate()?;
+            crate::config::check_weight_decay::<R>(group.weight_decay)?;
         }
         let mut slots = HashMap::with_capacity(saved.params.len());
         for (name, param) in &saved.params {

@@ -30,14 +30,20 @@ pub struct Group {
     pub initial_lr: f64,
     /// Weight decay (`weight_decay`), coupled or decoupled as the optimizer says.
     pub weight_decay: f64,
+    /// Maximize the objective instead of minimizing it (`maximize`): the
+    /// gradient is negated before anything else, weight decay included, as
+    /// PyTorch does. States saved before this option existed read as `false`.
+    #[serde(default)]
+    pub maximize: bool,
 }
 
 impl Group {
-    pub(crate) fn new(lr: f64, weight_decay: f64) -> Result<Self> {
+    pub(crate) fn new(lr: f64, weight_decay: f64, maximize: bool) -> Result<Self> {
         Ok(Group {
             lr: check::non_negative("lr", lr)?,
             initial_lr: lr,
             weight_decay: check::non_negative("weight_decay", weight_decay)?,
+            maximize,
         })
     }
 
@@ -86,6 +92,7 @@ pub struct ParamGroup {
     selector: Selector,
     pub(crate) lr: Option<f64>,
     pub(crate) weight_decay: Option<f64>,
+    pub(crate) maximize: Option<bool>,
 }
 
 impl ParamGroup {
@@ -105,6 +112,7 @@ impl ParamGroup {
             selector: Selector::Names(names.into_iter().map(Into::into).collect()),
             lr: None,
             weight_decay: None,
+            maximize: None,
         }
     }
 
@@ -120,6 +128,7 @@ impl ParamGroup {
             selector: Selector::Predicate(Arc::new(predicate)),
             lr: None,
             weight_decay: None,
+            maximize: None,
         }
     }
 
@@ -142,6 +151,17 @@ impl ParamGroup {
     /// ```
     pub fn weight_decay(mut self, weight_decay: f64) -> Self {
         self.weight_decay = Some(weight_decay);
+        self
+    }
+
+    /// Whether this group maximizes its objective (`maximize`).
+    ///
+    /// ```
+    /// use optim::ParamGroup;
+    /// let _ = ParamGroup::names(["reward.scale"]).maximize(true);
+    /// ```
+    pub fn maximize(mut self, maximize: bool) -> Self {
+        self.maximize = Some(maximize);
         self
     }
 
@@ -169,6 +189,7 @@ impl fmt::Debug for ParamGroup {
             .field("selector", selector)
             .field("lr", &self.lr)
             .field("weight_decay", &self.weight_decay)
+            .field("maximize", &self.maximize)
             .finish()
     }
 }

@@ -2,10 +2,12 @@
 #![warn(missing_docs)]
 
 mod adadelta;
+mod adafactor;
 mod adagrad;
 mod adam;
 mod adamax;
 mod adamw;
+mod asgd;
 mod check;
 mod clip;
 mod config;
@@ -21,6 +23,7 @@ mod param;
 mod radam;
 mod random_search;
 mod rmsprop;
+mod rprop;
 mod rule;
 mod schedule;
 mod sgd;
@@ -29,10 +32,12 @@ mod state;
 mod stopping;
 
 pub use adadelta::{Adadelta, AdadeltaConfig, AdadeltaRule};
+pub use adafactor::{Adafactor, AdafactorConfig, AdafactorRule};
 pub use adagrad::{Adagrad, AdagradConfig, AdagradRule};
 pub use adam::{Adam, AdamConfig, AdamRule};
 pub use adamax::{Adamax, AdamaxConfig, AdamaxRule};
 pub use adamw::{AdamW, AdamWConfig, AdamWRule};
+pub use asgd::{Asgd, AsgdConfig, AsgdRule};
 pub use clip::{NonFinite, NormType, clip_grad_norm, clip_grad_value, grad_norm};
 pub use config::Config;
 pub use constraint::{Barrier, BoxBounds, ExpBarrier, LogBarrier, Side};
@@ -47,6 +52,7 @@ pub use param::ParamMut;
 pub use radam::{RAdam, RAdamConfig, RAdamRule};
 pub use random_search::{RandomSearch, RandomSearchReport};
 pub use rmsprop::{RmsProp, RmsPropConfig, RmsPropRule};
+pub use rprop::{Rprop, RpropConfig, RpropRule};
 pub use rule::{BufferSpec, DecayMode, Rule, StepCtx};
 pub use schedule::{
     Anneal, BoldDriver, BoldDriverAction, ConstantLr, CosineAnnealingLr,

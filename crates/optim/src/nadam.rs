@@ -14,8 +14,11 @@
 //! θ  ← θ − γ(1 − μ_t)/(1 − Π_t) · g/d − γ·μ_{t+1}/(1 − Π_t·μ_{t+1}) · m/d
 //! ```
 //!
-//! `mu_product` is kept in the parameter's type, as PyTorch keeps it in a
-//! tensor of the default dtype.
+//! `mu_product` is kept in `f64` whatever the parameters' type: PyTorch keeps
+//! it in a tensor of its scalar dtype, which is `float64` when the default
+//! dtype is `float64` (the setting the golden values are generated with). Under
+//! PyTorch's stock `float32` default it would be rounded to `float32` each
+//! step; the difference is far below `f32` parameter resolution.
 
 use serde::{Deserialize, Serialize};
 
@@ -169,7 +172,7 @@ impl Rule for NAdamRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        scalars: &mut [T],
+        scalars: &mut [f64],
     ) {
         let (beta1, beta2) = self.betas;
         let (step, lr) = (ctx.step as f64, ctx.lr);
@@ -179,8 +182,8 @@ impl Rule for NAdamRule {
         let [mu_product] = scalars else {
             unreachable!("NAdam has one scalar")
         };
-        *mu_product *= T::of(mu);
-        let mu_product = mu_product.as_f64();
+        *mu_product *= mu;
+        let mu_product = *mu_product;
         let mu_product_next = mu_product * mu_next;
         let k = Scalars {
             lerp: Lerp::new(1.0 - beta1),

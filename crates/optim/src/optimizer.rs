@@ -242,6 +242,12 @@ pub enum OptimizerKind {
     NAdam,
     /// `torch.optim.RAdam`.
     RAdam,
+    /// `torch.optim.Rprop`.
+    Rprop,
+    /// `torch.optim.ASGD`.
+    Asgd,
+    /// `torch.optim.Adafactor`.
+    Adafactor,
 }
 
 impl fmt::Display for OptimizerKind {
@@ -256,6 +262,9 @@ impl fmt::Display for OptimizerKind {
             OptimizerKind::Adamax => "Adamax",
             OptimizerKind::NAdam => "NAdam",
             OptimizerKind::RAdam => "RAdam",
+            OptimizerKind::Rprop => "Rprop",
+            OptimizerKind::Asgd => "ASGD",
+            OptimizerKind::Adafactor => "Adafactor",
         })
     }
 }

@@ -143,7 +143,7 @@ impl Rule for RAdamRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        _scalars: &mut [T],
+        _scalars: &mut [f64],
     ) {
         let (beta1, beta2) = self.betas;
         let step = ctx.step as f64;

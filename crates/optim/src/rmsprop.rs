@@ -152,7 +152,7 @@ impl Rule for RmsPropRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        _scalars: &mut [T],
+        _scalars: &mut [f64],
     ) {
         let k = Scalars {
             alpha: T::of(self.alpha),

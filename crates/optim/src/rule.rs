@@ -61,6 +61,10 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// The algorithm.
     const KIND: OptimizerKind;
 
+    /// Whether the algorithm takes a `weight_decay` (Rprop does not; a
+    /// nonzero one is then an error when building or loading).
+    const WEIGHT_DECAY: bool = true;
+
     /// Checks every hyperparameter's range.
     ///
     /// **Errors**: [`OptimError::InvalidHyperparameter`](crate::OptimError::InvalidHyperparameter).
@@ -81,7 +85,8 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// ```
     fn buffers(&self) -> Vec<BufferSpec>;
 
-    /// Per-parameter scalars (NAdam's `mu_product`); none by default.
+    /// Per-parameter scalars (NAdam's `mu_product`), kept in `f64` whatever
+    /// the parameters' type; none by default.
     ///
     /// ```
     /// use optim::{NAdamRule, Rule, SgdRule};
@@ -90,6 +95,42 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// ```
     fn scalars(&self) -> Vec<BufferSpec> {
         Vec::new()
+    }
+
+    /// How many elements buffer number `buffer` (in [`Rule::buffers`] order)
+    /// holds for a parameter of `shape`: all of them by default; Adafactor's
+    /// factored moments hold one per row or column.
+    ///
+    /// ```
+    /// use optim::{AdafactorRule, AdamRule, Rule};
+    /// assert_eq!(AdamRule::default().buffer_len(0, &[3, 4]), 12);
+    /// assert_eq!(AdafactorRule::default().buffer_len(0, &[3, 4]), 3); // row_var
+    /// ```
+    fn buffer_len(&self, buffer: usize, shape: &[usize]) -> usize {
+        let _ = buffer;
+        shape.iter().product()
+    }
+
+    /// [`Rule::update`] for a rule that needs the parameter's shape (the
+    /// driver always calls this one); by default the shape is ignored.
+    ///
+    /// ```
+    /// use optim::{Rule, SgdRule, StepCtx};
+    /// let (mut p, ctx) = ([1.0_f64, 2.0], StepCtx { lr: 0.5, weight_decay: 0.0, step: 1 });
+    /// SgdRule::default().update_shaped(ctx, &[1, 2], &mut p, &[1.0, 1.0], &mut [], &mut []);
+    /// assert_eq!(p, [0.5, 1.5]);
+    /// ```
+    fn update_shaped<T: Float>(
+        &self,
+        ctx: StepCtx,
+        shape: &[usize],
+        param: &mut [T],
+        grad: &[T],
+        buffers: &mut [Vec<T>],
+        scalars: &mut [f64],
+    ) {
+        let _ = shape;
+        self.update(ctx, param, grad, buffers, scalars);
     }
 
     /// Updates one parameter in place. `param`, `grad` and every buffer have
@@ -109,7 +150,7 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        scalars: &mut [T],
+        scalars: &mut [f64],
     );
 
     /// The hyperparameters as a serializable value that names the algorithm.

@@ -173,7 +173,7 @@ impl Rule for SgdRule {
         param: &mut [T],
         grad: &[T],
         buffers: &mut [Vec<T>],
-        _scalars: &mut [T],
+        _scalars: &mut [f64],
     ) {
         if ctx.weight_decay == 0.0 {
             sgd(self.momentum, NoDecay, ctx, param, grad, buffers);

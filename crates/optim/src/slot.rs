@@ -13,7 +13,7 @@ pub(crate) struct Slot<T> {
     pub(crate) shape: Vec<usize>,
     pub(crate) step: u64,
     pub(crate) buffers: Vec<Vec<T>>,
-    pub(crate) scalars: Vec<T>,
+    pub(crate) scalars: Vec<f64>,
     /// The last call of `step` that saw this parameter (finds duplicates).
     pub(crate) stamp: u64,
     /// Parameter and gradient copies for arrays not in standard layout.
@@ -23,7 +23,6 @@ pub(crate) struct Slot<T> {
 
 impl<T: Float> Slot<T> {
     pub(crate) fn new<R: Rule>(rule: &R, group: usize, shape: &[usize], stamp: u64) -> Self {
-        let len = shape.iter().product();
         Slot {
             group,
             shape: shape.to_vec(),
@@ -31,9 +30,10 @@ impl<T: Float> Slot<T> {
             buffers: rule
                 .buffers()
                 .iter()
-                .map(|b| vec![T::of(b.init); len])
+                .enumerate()
+                .map(|(i, b)| vec![T::of(b.init); rule.buffer_len(i, shape)])
                 .collect(),
-            scalars: rule.scalars().iter().map(|s| T::of(s.init)).collect(),
+            scalars: rule.scalars().iter().map(|s| s.init).collect(),
             stamp,
             scratch_value: Vec::new(),
             scratch_grad: Vec::new(),
@@ -46,7 +46,7 @@ impl<T: Float> Slot<T> {
         shape: Vec<usize>,
         step: u64,
         buffers: Vec<Vec<T>>,
-        scalars: Vec<T>,
+        scalars: Vec<f64>,
     ) -> Self {
         Slot {
             group,
@@ -62,15 +62,18 @@ impl<T: Float> Slot<T> {
 
     /// One step of this parameter: in place through slices when the arrays
     /// are in standard layout, through the scratch copies otherwise (no
-    /// allocation once the scratch vectors have grown).
+    /// allocation once the scratch vectors have grown). With `maximize` the
+    /// rule sees the negated gradient (copied into the scratch buffer).
     pub(crate) fn update<R: Rule>(
         &mut self,
         rule: &R,
         ctx: StepCtx,
+        maximize: bool,
         value: &mut ArrayViewMutD<'_, T>,
         grad: &ArrayViewD<'_, T>,
     ) {
         let Slot {
+            shape,
             buffers,
             scalars,
             scratch_value,
@@ -78,6 +81,11 @@ impl<T: Float> Slot<T> {
             ..
         } = self;
         let grad: &[T] = match grad.as_slice() {
+            _ if maximize => {
+                scratch_grad.clear();
+                scratch_grad.extend(grad.iter().map(|&g| -g));
+                scratch_grad
+            }
             Some(g) => g,
             None => {
                 scratch_grad.clear();
@@ -86,12 +94,12 @@ impl<T: Float> Slot<T> {
             }
         };
         if let Some(param) = value.as_slice_mut() {
-            update_wide(rule, ctx, param, grad, buffers, scalars);
+            update_wide(rule, ctx, shape, param, grad, buffers, scalars);
             return;
         }
         scratch_value.clear();
         scratch_value.extend(value.iter().copied());
-        update_wide(rule, ctx, scratch_value, grad, buffers, scalars);
+        update_wide(rule, ctx, shape, scratch_value, grad, buffers, scalars);
         for (v, s) in value.iter_mut().zip(scratch_value.iter()) {
             *v = *s;
         }
@@ -105,23 +113,24 @@ impl<T: Float> Slot<T> {
 fn update_wide<R: Rule, T: Float>(
     rule: &R,
     ctx: StepCtx,
+    shape: &[usize],
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
-    scalars: &mut [T],
+    scalars: &mut [f64],
 ) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has the features the function is compiled for.
-            return unsafe { update_avx512(rule, ctx, param, grad, buffers, scalars) };
+            return unsafe { update_avx512(rule, ctx, shape, param, grad, buffers, scalars) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: as above.
-            return unsafe { update_avx2(rule, ctx, param, grad, buffers, scalars) };
+            return unsafe { update_avx2(rule, ctx, shape, param, grad, buffers, scalars) };
         }
     }
-    rule.update(ctx, param, grad, buffers, scalars);
+    rule.update_shaped(ctx, shape, param, grad, buffers, scalars);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -129,12 +138,13 @@ fn update_wide<R: Rule, T: Float>(
 fn update_avx512<R: Rule, T: Float>(
     rule: &R,
     ctx: StepCtx,
+    shape: &[usize],
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
-    scalars: &mut [T],
+    scalars: &mut [f64],
 ) {
-    rule.update(ctx, param, grad, buffers, scalars);
+    rule.update_shaped(ctx, shape, param, grad, buffers, scalars);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -142,10 +152,11 @@ fn update_avx512<R: Rule, T: Float>(
 fn update_avx2<R: Rule, T: Float>(
     rule: &R,
     ctx: StepCtx,
+    shape: &[usize],
     param: &mut [T],
     grad: &[T],
     buffers: &mut [Vec<T>],
-    scalars: &mut [T],
+    scalars: &mut [f64],
 ) {
-    rule.update(ctx, param, grad, buffers, scalars);
+    rule.update_shaped(ctx, shape, param, grad, buffers, scalars);
 }

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::adadelta::AdadeltaRule;
+use crate::adafactor::AdafactorRule;
 use crate::adagrad::AdagradRule;
 use crate::adam::AdamRule;
 use crate::adamax::AdamaxRule;
 use crate::adamw::AdamWRule;
+use crate::asgd::AsgdRule;
 use crate::error::{BufferProblem, OptimError, Result};
 use crate::float::{Dtype, Float};
 use crate::group::Group;
@@ -17,6 +19,7 @@ use crate::nadam::NAdamRule;
 use crate::optimizer::OptimizerKind;
 use crate::radam::RAdamRule;
 use crate::rmsprop::RmsPropRule;
+use crate::rprop::RpropRule;
 use crate::rule::Rule;
 use crate::sgd::SgdRule;
 
@@ -91,7 +94,8 @@ pub struct ParamState {
     pub step: u64,
     /// Buffers by PyTorch state name, in row-major order.
     pub buffers: BTreeMap<String, F64Bits>,
-    /// Scalars by name (NAdam's `mu_product`), as `f64` bit patterns.
+    /// Scalars by name (NAdam's `mu_product`), kept and stored in `f64`
+    /// whatever the parameters' type, as `f64` bit patterns.
     pub scalars: BTreeMap<String, u64>,
 }
 
@@ -152,6 +156,9 @@ pub enum Hyperparameters {
     Adamax(AdamaxRule),
     NAdam(NAdamRule),
     RAdam(RAdamRule),
+    Rprop(RpropRule),
+    Asgd(AsgdRule),
+    Adafactor(AdafactorRule),
 }
 
 impl Hyperparameters {
@@ -173,11 +180,14 @@ impl Hyperparameters {
             Hyperparameters::Adamax(_) => OptimizerKind::Adamax,
             Hyperparameters::NAdam(_) => OptimizerKind::NAdam,
             Hyperparameters::RAdam(_) => OptimizerKind::RAdam,
+            Hyperparameters::Rprop(_) => OptimizerKind::Rprop,
+            Hyperparameters::Asgd(_) => OptimizerKind::Asgd,
+            Hyperparameters::Adafactor(_) => OptimizerKind::Adafactor,
         }
     }
 }
 
-type Restored<T> = (Vec<Vec<T>>, Vec<T>);
+type Restored<T> = (Vec<Vec<T>>, Vec<f64>);
 
 /// Checks a saved parameter against what `rule` needs and converts its
 /// buffers and scalars back to `T`, in the rule's order.
@@ -191,21 +201,23 @@ pub(crate) fn restore<R: Rule, T: Float>(
         buffer: buffer.to_owned(),
         problem,
     };
-    let len = saved
+    // The shape must be addressable before any buffer length is computed.
+    saved
         .shape
         .iter()
         .try_fold(1usize, |n, &d| n.checked_mul(d))
         .ok_or_else(|| bad("*", BufferProblem::ShapeOverflow))?;
     let specs = rule.buffers();
     let mut buffers = Vec::with_capacity(specs.len());
-    for spec in &specs {
+    for (i, spec) in specs.iter().enumerate() {
         let bits = saved
             .buffers
             .get(spec.name)
             .ok_or_else(|| bad(spec.name, BufferProblem::Missing))?;
-        if bits.0.len() != len {
+        let expected = rule.buffer_len(i, &saved.shape);
+        if bits.0.len() != expected {
             let problem = BufferProblem::Length {
-                expected: len,
+                expected,
                 found: bits.0.len(),
             };
             return Err(bad(spec.name, problem));
@@ -226,7 +238,7 @@ pub(crate) fn restore<R: Rule, T: Float>(
             .scalars
             .get(spec.name)
             .ok_or_else(|| bad(spec.name, BufferProblem::Missing))?;
-        scalars.push(T::of(f64::from_bits(*bits)));
+        scalars.push(f64::from_bits(*bits));
     }
     if let Some(extra) = saved
         .scalars

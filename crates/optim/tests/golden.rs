@@ -4,16 +4,22 @@
 //! f64 transcription of torch.optim's single-tensor update loops and of the
 //! schedulers' chainable `step()` logic (regenerate with
 //! `python3 crates/optim/tests/golden/reference.py > crates/optim/tests/golden/golden.json`).
-//! Optimizers: 25 steps on f(θ) = Σ cᵢθᵢ²/2 + sin θᵢ from θ₀ = (1, −0.5, 0.25, 2).
+//! Optimizers: 25 steps on f(θ) = Σ cᵢθᵢ²/2 + sin θᵢ from θ₀ = (1, −0.5, 0.25, 2)
+//! (the `*_maximize` cases climb f instead), and ASGD's averaged parameters
+//! `ax` after the last step; Adafactor's factored cases step a 2×2 or 2×1×2 θ.
+//! Rprop, ASGD and Adafactor are transcribed from torch 2.15.0's
+//! `_single_tensor_*` loops (see the script's header:
+//! torch itself could not be imported here, so the values are the
+//! transcription's, not torch's).
 //! Schedules: `get_last_lr()` for epochs 0..=25, compared with the closed forms.
 
-use ndarray::Array1;
+use ndarray::{Array1, ArrayD, IxDyn};
 use optim::{
-    AdadeltaConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, Anneal, ConstantLr,
-    CosineAnnealingLr, CosineAnnealingWarmRestarts, CyclicConfig, CyclicMode, DecayMode,
-    ExponentialLr, Float, LinearLr, Momentum, MultiStepLr, NAdamConfig, OneCycleConfig, Optimizer,
-    ParamMut, PlateauConfig, PlateauMode, PolynomialLr, RAdamConfig, RmsPropConfig, Schedule,
-    SequentialLr, SgdConfig, StepLr, ThresholdMode,
+    AdadeltaConfig, AdafactorConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, Anneal,
+    AsgdConfig, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts, CyclicConfig,
+    CyclicMode, DecayMode, ExponentialLr, Float, LinearLr, Momentum, MultiStepLr, NAdamConfig,
+    OneCycleConfig, Optimizer, ParamMut, PlateauConfig, PlateauMode, PolynomialLr, RAdamConfig,
+    RmsPropConfig, RpropConfig, Schedule, SequentialLr, SgdConfig, StepLr, ThresholdMode,
 };
 use serde::Deserialize;
 
@@ -30,6 +36,10 @@ struct Golden {
 struct OptimizerCase {
     name: String,
     trajectory: Vec<Vec<f64>>,
+    /// ASGD's `ax` after the last step.
+    ax: Option<Vec<f64>>,
+    /// The parameter's shape when it is not a vector (Adafactor's factored cases).
+    shape: Option<Vec<usize>>,
 }
 
 #[derive(Deserialize)]
@@ -158,22 +168,99 @@ fn optimizer<T: Float>(name: &str) -> Box<dyn Optimizer<T>> {
                 .betas(0.5, 0.9)
                 .build(),
         ),
+        "sgd_momentum_maximize" => boxed(
+            SgdConfig::default()
+                .lr(0.01)
+                .momentum(Momentum::heavy(0.9))
+                .weight_decay(0.1)
+                .maximize(true)
+                .build(),
+        ),
+        "adagrad_maximize" => boxed(max(AdagradConfig::default().lr(0.1)).build()),
+        "rmsprop_maximize" => boxed(max(RmsPropConfig::default().lr(0.01).centered(true)).build()),
+        "adam_maximize" => boxed(max(AdamConfig::default().lr(0.01)).build()),
+        "adamw_maximize" => boxed(max(AdamWConfig::default().lr(0.01)).build()),
+        "adadelta_maximize" => boxed(max(AdadeltaConfig::default()).build()),
+        "adamax_maximize" => boxed(max(AdamaxConfig::default().lr(0.02)).build()),
+        "nadam_maximize" => boxed(max(NAdamConfig::default().lr(0.01)).build()),
+        "radam_decoupled_maximize" => boxed(
+            max(RAdamConfig::default().lr(0.01))
+                .decay_mode(DecayMode::Decoupled)
+                .build(),
+        ),
+        "rprop" => boxed(RpropConfig::default().lr(0.01).build()),
+        "rprop_full" => boxed(
+            RpropConfig::default()
+                .lr(0.05)
+                .etas(0.3, 1.5)
+                .step_sizes(1e-3, 0.2)
+                .build(),
+        ),
+        "rprop_maximize" => boxed(RpropConfig::default().lr(0.01).maximize(true).build()),
+        "adafactor_vector" | "adafactor_matrix" => boxed(AdafactorConfig::default().build()),
+        "adafactor_full" => boxed(
+            AdafactorConfig::default()
+                .lr(0.05)
+                .beta2_decay(-0.5)
+                .eps(Some(1e-20), 1e-2)
+                .d(1.5)
+                .weight_decay(0.1)
+                .build(),
+        ),
+        "adafactor_batched_maximize" => boxed(max(AdafactorConfig::default()).build()),
+        "asgd" => boxed(AsgdConfig::default().lr(0.05).build()),
+        "asgd_averaging" => boxed(
+            AsgdConfig::default()
+                .lr(0.05)
+                .lambd(0.01)
+                .alpha(0.5)
+                .t0(5.0)
+                .weight_decay(0.01)
+                .build(),
+        ),
+        "asgd_maximize" => boxed(
+            AsgdConfig::default()
+                .lr(0.01)
+                .t0(3.0)
+                .weight_decay(0.1)
+                .maximize(true)
+                .build(),
+        ),
         other => panic!("no optimizer named {other} in the golden file"),
     }
 }
 
-/// Runs 25 steps on the golden objective and returns every iterate.
-fn run<T: Float>(opt: &mut dyn Optimizer<T>, theta0: &[f64], curvature: &[f64]) -> Vec<Vec<f64>> {
-    let mut theta: Array1<T> = theta0.iter().map(|&v| T::of(v)).collect();
+/// `maximize=True, weight_decay=0.1`, the setting of the `*_maximize` cases.
+fn max<R: optim::Rule>(config: optim::Config<R>) -> optim::Config<R> {
+    config.weight_decay(0.1).maximize(true)
+}
+
+/// Runs 25 steps on the golden objective and returns every iterate; θ has
+/// `shape` (row-major over θ₀) when given.
+fn run<T: Float>(
+    opt: &mut dyn Optimizer<T>,
+    theta0: &[f64],
+    curvature: &[f64],
+    shape: Option<&[usize]>,
+) -> Vec<Vec<f64>> {
+    let flat: Array1<T> = theta0.iter().map(|&v| T::of(v)).collect();
+    let shape = shape.map_or_else(|| vec![theta0.len()], <[usize]>::to_vec);
+    let mut theta: ArrayD<T> = flat
+        .into_shape_with_order(IxDyn(&shape))
+        .expect("shape fits θ₀");
     let curvature: Vec<T> = curvature.iter().map(|&c| T::of(c)).collect();
     let mut out = Vec::new();
     for _ in 0..25 {
         // ∂/∂θᵢ (cᵢθᵢ²/2 + sin θᵢ) = cᵢθᵢ + cos θᵢ
-        let grad: Array1<T> = theta
-            .iter()
-            .zip(&curvature)
-            .map(|(&t, &c)| c * t + t.cos())
-            .collect();
+        let grad = ArrayD::from_shape_vec(
+            theta.raw_dim(),
+            theta
+                .iter()
+                .zip(&curvature)
+                .map(|(&t, &c)| c * t + t.cos())
+                .collect(),
+        )
+        .expect("same shape");
         opt.step(&mut [ParamMut::new("theta", theta.view_mut(), grad.view())])
             .expect("step");
         out.push(theta.iter().map(|v| v.as_f64()).collect());
@@ -188,10 +275,21 @@ fn close(actual: f64, expected: f64, rel: f64, abs: f64) -> bool {
 #[test]
 fn optimizers_match_the_reference_trajectories_in_f64() {
     let g = golden();
-    assert_eq!(g.optimizers.len(), 25);
+    assert_eq!(g.optimizers.len(), 44);
     for case in &g.optimizers {
         let mut opt = optimizer::<f64>(&case.name);
-        let actual = run(opt.as_mut(), &g.theta0, &g.curvature);
+        let actual = run(opt.as_mut(), &g.theta0, &g.curvature, case.shape.as_deref());
+        if let Some(ax) = &case.ax {
+            let state = opt.state();
+            let actual = state.params["theta"].buffers["ax"].to_values::<f64>();
+            for (x, y) in actual.iter().zip(ax) {
+                assert!(
+                    close(*x, *y, 1e-12, 1e-15),
+                    "{} ax: {actual:?} != {ax:?}",
+                    case.name
+                );
+            }
+        }
         for (step, (a, e)) in actual.iter().zip(&case.trajectory).enumerate() {
             for (x, y) in a.iter().zip(e) {
                 assert!(
@@ -210,7 +308,7 @@ fn optimizers_in_f32_follow_the_f64_trajectories() {
     let g = golden();
     for case in &g.optimizers {
         let mut opt = optimizer::<f32>(&case.name);
-        let actual = run(opt.as_mut(), &g.theta0, &g.curvature);
+        let actual = run(opt.as_mut(), &g.theta0, &g.curvature, case.shape.as_deref());
         let (a, e) = (&actual[24], &case.trajectory[24]);
         for (x, y) in a.iter().zip(e) {
             assert!(

@@ -4,12 +4,13 @@
 
 use ndarray::{ArrayD, IxDyn};
 use optim::{
-    AdadeltaConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, DecayMode, Float,
-    Momentum, NAdamConfig, Optimizer, ParamMut, RAdamConfig, RmsPropConfig, SgdConfig,
+    AdadeltaConfig, AdafactorConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig,
+    AsgdConfig, DecayMode, Float, Momentum, NAdamConfig, Optimizer, ParamMut, RAdamConfig,
+    RmsPropConfig, RpropConfig, SgdConfig,
 };
 
 /// How many variants [`build`] knows.
-pub const VARIANTS: usize = 17;
+pub const VARIANTS: usize = 22;
 
 /// Variant `index` (every optimizer, and the options that add state) with
 /// the given learning rate and weight decay.
@@ -92,6 +93,39 @@ pub fn build<T: Float>(index: usize, lr: f64, wd: f64) -> Box<dyn Optimizer<T>> 
                 .lr(lr)
                 .weight_decay(wd)
                 .centered(true)
+                .build(),
+        ),
+        // Rprop has no weight decay; Δmin = 0 so that lr = 0 never moves.
+        17 => boxed(RpropConfig::default().lr(lr).step_sizes(0.0, 50.0).build()),
+        // t0 = 2: the average starts moving off the iterate from step 3.
+        18 => boxed(
+            AsgdConfig::default()
+                .lr(lr)
+                .weight_decay(wd)
+                .t0(2.0)
+                .build(),
+        ),
+        19 => boxed(
+            AdamConfig::default()
+                .lr(lr)
+                .weight_decay(wd)
+                .maximize(true)
+                .build(),
+        ),
+        20 => boxed(
+            NAdamConfig::default()
+                .lr(lr)
+                .weight_decay(wd)
+                .decay_mode(DecayMode::Decoupled)
+                .maximize(true)
+                .build(),
+        ),
+        // Factored for `w` (2×3), full for `b`.
+        21 => boxed(
+            AdafactorConfig::default()
+                .lr(lr)
+                .weight_decay(wd)
+                .maximize(true)
                 .build(),
         ),
         _ => panic!("no variant {index}"),

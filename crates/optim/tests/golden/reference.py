@@ -3,6 +3,17 @@
 torch.optim's single-tensor update loops and of torch.optim.lr_scheduler's
 *chainable* step() logic, operation for operation.
 
+Rprop, ASGD and Adafactor are transcribed from torch 2.15.0's
+torch/optim/rprop.py, asgd.py and _adafactor.py (_single_tensor_rprop,
+_single_tensor_asgd, _single_tensor_adafactor), read from the PyPI wheel
+torch-2.15.0-cp311-cp311-manylinux_2_28_x86_64.whl; that wheel cannot be
+imported without its CUDA libraries, so the values come from this
+transcription, not from running torch. `maximize` negates the gradient before
+anything else (weight decay included), as every torch.optim loop does; here
+that is done once in trajectory(). ASGD's eta and mu are kept as Python
+floats (torch's scalar dtype under torch.set_default_dtype(torch.float64)).
+Python 3.11.7, standard library only.
+
 No torch needed: every tensor op is written out element-wise with the same
 evaluation order as PyTorch's CPU kernels (add: a + alpha*b, addcmul:
 a + (value*t1)*t2, addcdiv: a + (value*t1)/t2, lerp: two formulas split at
@@ -219,6 +230,99 @@ def radam(p, g, st, h):
         p[i] = p[i] + (-1.0) * upd
 
 
+def sign(x):
+    if x != x:
+        return x
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def clamp(x, lo, hi):
+    if x != x:
+        return x
+    return lo if x < lo else (hi if x > hi else x)
+
+
+def rprop(p, g, st, h):
+    lr, (etaminus, etaplus) = h.get("lr", 1e-2), h.get("etas", (0.5, 1.2))
+    smin, smax = h.get("step_sizes", (1e-6, 50))
+    n = len(p)
+    prev = st.setdefault("prev", [0.0] * n)
+    size = st.setdefault("step_size", [lr] * n)
+    for i in range(n):
+        s = sign(g[i] * prev[i])
+        if s > 0:
+            s = etaplus
+        elif s < 0:
+            s = etaminus
+        elif s == 0:
+            s = 1.0
+        size[i] = clamp(size[i] * s, smin, smax)
+        gi = 0.0 if s == etaminus else g[i]
+        p[i] = p[i] + (-1 * sign(gi)) * size[i]
+        prev[i] = gi
+
+
+def asgd(p, g, st, h):
+    lr, lambd, alpha, t0, wd = h.get("lr", 1e-2), h.get("lambd", 1e-4), h.get("alpha", 0.75), h.get("t0", 1e6), h.get("weight_decay", 0)
+    n = len(p)
+    st["step"] = st.get("step", 0) + 1
+    ax = st.setdefault("ax", [0.0] * n)
+    eta, mu = st.get("eta", lr), st.get("mu", 1.0)
+    for i in range(n):
+        gi = g[i] if wd == 0 else g[i] + wd * p[i]
+        p[i] = p[i] * (1 - lambd * eta)
+        p[i] = p[i] + (-eta) * gi
+        ax[i] = ax[i] + (p[i] - ax[i]) * mu if mu != 1 else p[i]
+    step = st["step"]
+    st["eta"] = lr / ((1 + lambd * lr * step) ** alpha)
+    st["mu"] = 1 / max(1, step - t0)
+
+
+def vnorm(xs):
+    """torch.linalg.vector_norm, summed in order."""
+    return math.sqrt(sum((x * x for x in xs), 0.0))
+
+
+def adafactor(p, g, st, h):
+    """`h["shape"]` is the parameter's shape (row-major over the flat list)."""
+    lr, c, (eps1, eps2), d, wd = h.get("lr", 1e-2), h.get("beta2_decay", -0.8), h.get("eps", (None, 1e-3)), h.get("d", 1.0), h.get("weight_decay", 0)
+    shape, n = h.get("shape", [len(p)]), len(p)
+    if eps1 is None:
+        eps1 = 2.220446049250313e-16  # torch.finfo(torch.float64).eps
+    st["step"] = st.get("step", 0) + 1
+    step = float(st["step"])
+    w = step ** c
+    rho = min(lr, 1 / (step ** 0.5))
+    alpha = max(eps2, vnorm(p) / (n ** 0.5)) * rho
+    if wd != 0:
+        p[:] = [x * (1 - lr * wd) for x in p]
+    if len(shape) > 1:
+        rows, cols = shape[-2], shape[-1]
+        batches = n // (rows * cols)
+        rv = st.setdefault("row_var", [0.0] * (batches * rows))
+        cv = st.setdefault("col_var", [0.0] * (batches * cols))
+        v = [0.0] * n
+        for b in range(batches):
+            m = g[b * rows * cols:(b + 1) * rows * cols]
+            for r in range(rows):
+                rv[b * rows + r] = lerp(rv[b * rows + r], vnorm(m[r * cols:(r + 1) * cols]) ** 2 / cols, w)
+            for j in range(cols):
+                cv[b * cols + j] = lerp(cv[b * cols + j], vnorm(m[j::cols]) ** 2 / rows, w)
+            mean = max(sum(rv[b * rows:(b + 1) * rows], 0.0) / rows, eps1)
+            for r in range(rows):
+                for j in range(cols):
+                    v[(b * rows + r) * cols + j] = rv[b * rows + r] * cv[b * cols + j] / mean
+    else:
+        var = st.setdefault("variance", [0.0] * n)
+        for i in range(n):
+            var[i] = lerp(var[i], g[i] * g[i], w)
+        v = list(var)
+    u = [(1 / math.sqrt(max(v[i], eps1 * eps1))) * g[i] for i in range(n)]
+    denom = max(1.0, vnorm(u) / ((n ** 0.5) * d))
+    for i in range(n):
+        p[i] = p[i] + (-alpha / denom) * u[i]
+
+
 OPTIMIZERS = [
     ("sgd", sgd, {"lr": 0.1}),
     ("sgd_weight_decay", sgd, {"lr": 0.1, "weight_decay": 0.01}),
@@ -245,15 +349,37 @@ OPTIMIZERS = [
     ("radam", radam, {"lr": 0.01}),
     ("radam_weight_decay", radam, {"lr": 0.01, "weight_decay": 0.01}),
     ("radam_decoupled", radam, {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "betas": (0.5, 0.9)}),
+    ("sgd_momentum_maximize", sgd, {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.1, "maximize": True}),
+    ("adagrad_maximize", adagrad, {"lr": 0.1, "weight_decay": 0.1, "maximize": True}),
+    ("rmsprop_maximize", rmsprop, {"lr": 0.01, "centered": True, "weight_decay": 0.1, "maximize": True}),
+    ("adam_maximize", adam, {"lr": 0.01, "weight_decay": 0.1, "maximize": True}),
+    ("adamw_maximize", adamw, {"lr": 0.01, "weight_decay": 0.1, "maximize": True}),
+    ("adadelta_maximize", adadelta, {"weight_decay": 0.1, "maximize": True}),
+    ("adamax_maximize", adamax, {"lr": 0.02, "weight_decay": 0.1, "maximize": True}),
+    ("nadam_maximize", nadam, {"lr": 0.01, "weight_decay": 0.1, "maximize": True}),
+    ("radam_decoupled_maximize", radam, {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True}),
+    ("rprop", rprop, {"lr": 0.01}),
+    ("rprop_full", rprop, {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2)}),
+    ("rprop_maximize", rprop, {"lr": 0.01, "maximize": True}),
+    ("asgd", asgd, {"lr": 0.05}),
+    ("asgd_averaging", asgd, {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 5, "weight_decay": 0.01}),
+    ("adafactor_vector", adafactor, {}),
+    ("adafactor_matrix", adafactor, {"shape": [2, 2]}),
+    ("adafactor_full", adafactor, {"shape": [2, 2], "lr": 0.05, "beta2_decay": -0.5, "eps": (1e-20, 1e-2), "d": 1.5, "weight_decay": 0.1}),
+    ("adafactor_batched_maximize", adafactor, {"shape": [2, 1, 2], "weight_decay": 0.1, "maximize": True}),
+    ("asgd_maximize", asgd, {"lr": 0.01, "t0": 3, "weight_decay": 0.1, "maximize": True}),
 ]
 
 
 def trajectory(rule, hyper):
     p, st, out = list(THETA0), {}, []
     for _ in range(STEPS):
-        rule(p, grad_of(p), st, hyper)
+        g = grad_of(p)
+        if hyper.get("maximize", False):
+            g = [-x for x in g]
+        rule(p, g, st, hyper)
         out.append(list(p))
-    return out
+    return out, st
 
 
 # ---------------------------------------------------------------- schedules
@@ -457,11 +583,22 @@ PLATEAUS = [
 ]
 
 
+def optimizer_case(name, rule, hyper):
+    """The iterates, plus ASGD's averaged parameters `ax` after the last step."""
+    out, st = trajectory(rule, hyper)
+    case = {"name": name, "trajectory": out}
+    if "shape" in hyper:
+        case["shape"] = hyper["shape"]
+    if "ax" in st:
+        case["ax"] = st["ax"]
+    return case
+
+
 def main():
     golden = {
         "theta0": THETA0,
         "curvature": CURV,
-        "optimizers": [{"name": n, "trajectory": trajectory(r, h)} for n, r, h in OPTIMIZERS],
+        "optimizers": [optimizer_case(n, r, h) for n, r, h in OPTIMIZERS],
         "schedules": [{"name": n, "base_lr": b, "lrs": lrs} for n, b, lrs in SCHEDULES],
         "plateaus": [
             {"name": n, "metrics": [m if m == m else None for m in kw["metrics"]], "lrs": plateau(**kw)}
