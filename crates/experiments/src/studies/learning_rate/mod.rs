@@ -7,6 +7,7 @@
 
 mod checks;
 mod figures;
+mod finding;
 mod runs;
 
 pub use checks::{
