@@ -119,6 +119,12 @@ fn stretched_axes_are_caught() {
         .y_scale(Scale::Log)
         .with(Series::line("sgd", tiny));
     assert_eq!(check(&fitted.into()), []);
+    // data over 60 decades: the renderer keeps 30 of them, and passes
+    let wide: Vec<(f64, f64)> = (0..=60).map(|k| (k as f64, 10f64.powi(k - 40))).collect();
+    let fitted = LineChart::new("growth", "step", "distance")
+        .y_scale(Scale::Log)
+        .with(Series::line("gd", wide));
+    assert_eq!(check(&fitted.into()), []);
 }
 
 #[test]

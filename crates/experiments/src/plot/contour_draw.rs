@@ -151,7 +151,6 @@ impl Draw for ContourPlot {
                 .iter()
                 .map(|&(x, y)| (x.is_finite() && y.is_finite()).then_some((x, y)))
                 .collect();
-            frame.polyline(root, &pts, WHITE, 4, t.dash)?;
             off.extend(frame.polyline(root, &pts, color, 2, t.dash)?);
             let finite: Vec<(f64, f64)> = pts.iter().flatten().copied().collect();
             if finite.len() <= 60 {

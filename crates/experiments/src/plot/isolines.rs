@@ -12,11 +12,8 @@ type Edge = (u8, usize, usize);
 
 /// The polylines where `values` (sampled at grid points, `values[[j, i]]`
 /// at column `i`, row `j`) crosses `level`, in grid coordinates `(i, j)`
-/// (fractional). Non-finite samples leave their cells out.
-///
-/// ```ignore
-/// // a cone: one closed ring at level 1
-/// ```
+/// (fractional). Non-finite samples leave their cells out. (Tested on a
+/// cone below: one closed ring at the right radius.)
 pub(crate) fn isolines(values: &Array2<f64>, level: f64) -> Vec<Vec<(f64, f64)>> {
     let (rows, cols) = values.dim();
     let mut at: HashMap<Edge, (f64, f64)> = HashMap::new();
