@@ -93,3 +93,106 @@ fn contour_heatmap_and_image_grid_render() {
     }
     assert_valid(&save(&(&grid).into(), &dir.path().join("grid")).unwrap());
 }
+
+/// Width and height of a PNG, from its header.
+fn png_size(path: &Path) -> (u32, u32) {
+    let png = std::fs::read(path).unwrap();
+    let word = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    (word(16), word(20))
+}
+
+/// The contents of the SVG's `<text>` elements.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim().to_string()))
+        .collect()
+}
+
+/// The x positions of SVG `<text>` elements whose content contains `needle`.
+fn text_x(svg: &str, needle: &str) -> Vec<f64> {
+    svg.split("<text")
+        .skip(1)
+        .filter(|t| t.split('>').nth(1).is_some_and(|c| c.contains(needle)))
+        .filter_map(|t| t.split("x=\"").nth(1)?.split('"').next()?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn legend_sits_right_of_the_plot_area_and_ticks_are_round() {
+    let dir = out_dir();
+    let chart = LineChart::new("Loss", "iteration", "loss")
+        .y_scale(Scale::Log)
+        .with(Series::line(
+            "plain gradient descent",
+            (1..=80).map(|k| (k as f64, 3.0 / k as f64)).collect(),
+        ))
+        .with(Series::line(
+            "momentum",
+            (1..=80)
+                .map(|k| (k as f64, 0.03 + 1.0 / (k * k) as f64))
+                .collect(),
+        ));
+    let files = save(&(&chart).into(), &dir.path().join("legend")).unwrap();
+    assert!(
+        png_size(&files[0]).0 > 900,
+        "the legend column widens the figure"
+    );
+    let svg = std::fs::read_to_string(&files[1]).unwrap();
+    let xs = text_x(&svg, "momentum");
+    assert!(!xs.is_empty() && xs.iter().all(|&x| x > 880.0), "{xs:?}");
+    let labels = texts(&svg);
+    for bad in ["3.16", "0.0316", "2.51", "0.316"] {
+        assert!(!labels.iter().any(|l| l == bad), "label {bad}");
+    }
+    assert!(
+        labels.iter().any(|l| l == "0.1") && labels.iter().any(|l| l == "1"),
+        "{labels:?}"
+    );
+    assert_eq!(experiments::plot::check(&(&chart).into()), []);
+}
+
+#[test]
+fn an_exploded_point_is_drawn_off_scale_and_explained() {
+    let dir = out_dir();
+    let mut pts: Vec<(f64, f64)> = (1..=60)
+        .map(|k| (k as f64, 2.3 - 0.02 * k as f64))
+        .collect();
+    pts.push((61.0, 1e11));
+    let chart = LineChart::new("One exploded step", "step", "loss")
+        .with(Series::line("sgd", pts).diverged_at(61.0));
+    let files = save(&(&chart).into(), &dir.path().join("exploded")).unwrap();
+    let svg = std::fs::read_to_string(&files[1]).unwrap();
+    assert!(svg.contains("off-scale"), "the legend explains the marker");
+    assert!(
+        !svg.contains("e11") && !svg.contains("e10"),
+        "the axis is not stretched"
+    );
+    assert_eq!(experiments::plot::check(&(&chart).into()), []);
+}
+
+#[test]
+fn contours_keep_equal_aspect_and_carry_a_labelled_colour_bar() {
+    let dir = out_dir();
+    let f = |x: f64, y: f64| x * x + 10.0 * y * y;
+    let wide = ContourPlot::from_fn("wide", (-3.0, 3.0), (-1.0, 1.0), 60, f)
+        .colorbar("loss (nats)")
+        .minimizer(0.0, 0.0)
+        .with(Series::line(
+            "gd",
+            vec![(2.5, 0.8), (2.0, -0.6), (1.6, 0.45), (1.3, -0.3)],
+        ))
+        .with(Series::line(
+            "momentum",
+            vec![(2.5, 0.8), (1.5, 0.2), (0.5, -0.1), (0.0, 0.0)],
+        ));
+    let files = save(&(&wide).into(), &dir.path().join("wide")).unwrap();
+    let svg = std::fs::read_to_string(&files[1]).unwrap();
+    assert!(svg.contains("loss (nats)") && svg.contains("minimizer"));
+    let square = ContourPlot::from_fn("square", (-1.0, 1.0), (-1.0, 1.0), 60, f).colorbar("loss");
+    let square_files = save(&(&square).into(), &dir.path().join("square")).unwrap();
+    let (w, h) = png_size(&files[0]);
+    let (_, hs) = png_size(&square_files[0]);
+    assert!(hs > h && w > h, "{w}x{h} vs {hs}");
+    assert_eq!(experiments::plot::check(&(&wide).into()), []);
+}

@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Errors are one line and exit code 2.
 
 mod bench;
+mod check_figures;
 mod progress;
 mod studies;
 mod train;
@@ -29,6 +30,11 @@ enum Command {
     Train(Box<train::TrainArgs>),
     /// The learning-rate range test: sweep the lr exponentially, plot loss against it, suggest one.
     LrFind(Box<train::LrFindArgs>),
+    /// Check every figure under DIR (its <stem>.json beside <stem>.png): series visible,
+    /// colours distinct and one per method across a folder, axes labelled and not stretched,
+    /// colour bars labelled. Prints `path: problem` per problem; exits 0 if clean, 1 if
+    /// problems were found, 2 if DIR or a figure cannot be read.
+    CheckFigures(check_figures::CheckFiguresArgs),
     /// Run one benchmark workload and print its JSON line (used by `cargo xtask bench`).
     #[command(hide = true)]
     Bench(bench::BenchArgs),
@@ -58,6 +64,11 @@ pub fn main() -> ExitCode {
         Command::LrFind(args) => train::lr_find(&args),
         Command::Bench(args) => bench::bench(&args),
         Command::BenchPlot(args) => bench::bench_plot(&args),
+        Command::CheckFigures(args) => match check_figures::check_figures(&args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

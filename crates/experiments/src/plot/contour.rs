@@ -1,15 +1,12 @@
-//! A 2-D function as filled level bands with optimizer trajectories on top.
+//! A 2-D function as a shaded field with smooth isolines and a colour bar,
+//! with optimizer trajectories on top. Drawing is in `contour_draw.rs`.
 
 use ndarray::Array2;
-use plotters::coord::Shift;
-use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::colors::{PALETTE, sequential};
-use super::line::Series;
-use super::{Draw, text, ticks};
+use super::series::Series;
 
-/// Filled contour bands of `f(x, y)` sampled on a grid, with trajectories
+/// Isolines of `f(x, y)` sampled on a grid, with trajectories
 /// (for example gradient descent and momentum on an ill-conditioned quadratic).
 ///
 /// ```
@@ -33,16 +30,25 @@ pub struct ContourPlot {
     /// `values[[iy, ix]]` = f at the centre of cell (ix, iy), y increasing with iy.
     #[serde(with = "super::nonfinite::matrix")]
     pub values: Array2<f64>,
-    /// Number of colour bands.
+    /// Number of isolines (and colour-bar marks).
     pub levels: usize,
     /// Band on `ln(f - min)` rather than `f` (shows narrow valleys better).
     pub log_levels: bool,
-    /// Paths drawn on top, in [`PALETTE`] colours, start marked by a square.
+    /// Paths drawn on top in [`PALETTE`](super::PALETTE) colours, each
+    /// start marked by a dot in the path's colour.
     pub trajectories: Vec<Series>,
     /// Colour-bar label with the unit of the values ("loss", "f(x, y)").
     pub colorbar: String,
     /// The minimizer, marked with a star when known.
     pub minimizer: Option<(f64, f64)>,
+    /// Same data units per pixel on both axes (true unless x and y are
+    /// different kinds of quantity).
+    #[serde(default = "yes")]
+    pub equal_aspect: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl ContourPlot {
@@ -74,6 +80,7 @@ impl ContourPlot {
             trajectories: Vec::new(),
             colorbar: "f(x, y)".into(),
             minimizer: None,
+            equal_aspect: true,
         }
     }
 
@@ -123,98 +130,68 @@ impl ContourPlot {
         self
     }
 
-    /// Band index in `[0, 1]` of a value.
-    fn level(&self, v: f64, lo: f64, hi: f64) -> f64 {
-        let (v, lo, hi) = if self.log_levels {
-            let floor = (hi - lo).abs() * 1e-6 + f64::MIN_POSITIVE;
-            ((v - lo + floor).ln(), floor.ln(), (hi - lo + floor).ln())
-        } else {
-            (v, lo, hi)
+    /// Draws with the same data units per pixel on both axes (`true`, the
+    /// default) or fills the plot area (`false`, when x and y are different
+    /// kinds of quantity).
+    ///
+    /// ```
+    /// let p = experiments::plot::ContourPlot::from_fn("f", (0.0, 1.0), (0.0, 1.0), 4, |x, _| x).equal_aspect(false);
+    /// assert!(!p.equal_aspect);
+    /// ```
+    pub fn equal_aspect(mut self, equal: bool) -> Self {
+        self.equal_aspect = equal;
+        self
+    }
+
+    /// The colour scale of the values: `[lo, hi]` of the finite values,
+    /// and for log levels the offset that keeps `ln(v - lo)` finite (the
+    /// 1% quantile of `v - lo`, so levels are not spent below the grid's
+    /// resolution).
+    pub(crate) fn levels_scale(&self) -> Levels {
+        let mut v: Vec<f64> = self
+            .values
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .collect();
+        v.sort_by(f64::total_cmp);
+        let (lo, hi) = match (v.first(), v.last()) {
+            (Some(&lo), Some(&hi)) if hi > lo => (lo, hi),
+            (Some(&lo), _) => (lo, lo + 1.0),
+            _ => (0.0, 1.0),
         };
-        let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
-        let bands = self.levels.max(2) as f64;
-        (t * bands).floor().min(bands - 1.0) / (bands - 1.0)
+        let q = v.get(v.len() / 100).map_or(0.0, |&q| q - lo);
+        Levels {
+            lo,
+            hi,
+            floor: self
+                .log_levels
+                .then(|| q.max((hi - lo) * 1e-6) + f64::MIN_POSITIVE),
+        }
     }
 }
 
-impl Draw for ContourPlot {
-    fn size(&self) -> (u32, u32) {
-        (800, 700)
-    }
+/// Where values fall on a contour plot's colour scale.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Levels {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    /// `Some(offset)` for a scale on `ln(v - lo + offset)`.
+    floor: Option<f64>,
+}
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(text)?;
-        let (x0, x1) = self.x_range;
-        let (y0, y1) = self.y_range;
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 22))
-            .margin(14)
-            .x_label_area_size(48)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(text)?;
-        let fmt = |v: &f64| ticks::linear(*v);
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc(self.x_label.as_str())
-            .y_desc(self.y_label.as_str())
-            .x_label_formatter(&fmt)
-            .y_label_formatter(&fmt)
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 16))
-            .draw()
-            .map_err(text)?;
-        let (ny, nx) = self.values.dim();
-        let (lo, hi) = ticks::padded_range(self.values.iter().copied(), 0.0).unwrap_or((0.0, 1.0));
-        let (dx, dy) = ((x1 - x0) / nx as f64, (y1 - y0) / ny as f64);
-        let cells = self.values.indexed_iter().map(|((iy, ix), &v)| {
-            let (cx, cy) = (x0 + dx * ix as f64, y0 + dy * iy as f64);
-            Rectangle::new(
-                [(cx, cy), (cx + dx, cy + dy)],
-                sequential(self.level(v, lo, hi)).filled(),
-            )
-        });
-        chart.draw_series(cells).map_err(text)?;
-        let clamp = |(x, y): (f64, f64)| (x.clamp(x0, x1), y.clamp(y0, y1));
-        for (i, t) in self.trajectories.iter().enumerate() {
-            let color = PALETTE[t.color.unwrap_or(i + 1) % PALETTE.len()];
-            let pts: Vec<(f64, f64)> = t
-                .points
-                .iter()
-                .filter(|p| p.0.is_finite() && p.1.is_finite())
-                .map(|&p| clamp(p))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(pts.iter().copied(), color.stroke_width(2)))
-                .map_err(text)?
-                .label(t.legend_text())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
-                });
-            chart
-                .draw_series(pts.iter().map(|&p| Circle::new(p, 2, color.filled())))
-                .map_err(text)?;
-            if let Some(&start) = pts.first() {
-                chart
-                    .draw_series(std::iter::once(Circle::new(
-                        start,
-                        6,
-                        BLACK.stroke_width(2),
-                    )))
-                    .map_err(text)?;
-            }
+impl Levels {
+    /// Position in `[0, 1]` of a value.
+    pub(crate) fn position(&self, v: f64) -> f64 {
+        let f = |v: f64| match self.floor {
+            Some(floor) => (v - self.lo + floor).ln(),
+            None => v,
+        };
+        let (a, b) = (f(self.lo), f(self.hi));
+        if b > a {
+            ((f(v) - a) / (b - a)).clamp(0.0, 1.0)
+        } else {
+            0.0
         }
-        if !self.trajectories.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(160, 160, 160))
-                .label_font(("sans-serif", 14))
-                .draw()
-                .map_err(text)?;
-        }
-        Ok(())
     }
 }

@@ -5,8 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::colorbar::{self, ColorBar};
 use super::colors::diverging;
-use super::{Draw, text};
+use super::{Draw, text, ticks};
 
 /// A matrix drawn as cells coloured blue (negative) to red (positive), with
 /// row and column labels, e.g. each hidden unit's contribution to each class.
@@ -104,8 +105,15 @@ impl Heatmap {
 }
 
 impl Draw for Heatmap {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(text)?;
+    fn size(&self) -> (u32, u32) {
+        (900 + colorbar::WIDTH as u32, 600)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, all: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        all.fill(&WHITE).map_err(text)?;
+        let (w, h) = all.dim_in_pixel();
+        let (root, _) = all.split_horizontally(w - colorbar::WIDTH as u32);
+        let root = &root;
         let (rows, cols) = self.values.dim();
         let scale = self
             .values
@@ -168,6 +176,16 @@ impl Draw for Heatmap {
             )
         });
         chart.draw_series(cells).map_err(text)?;
-        Ok(())
+        let bar = ColorBar {
+            color: |t: f64| diverging(2.0 * t - 1.0),
+            ticks: ticks::ticks(super::Scale::Linear, -scale, scale, 6)
+                .into_iter()
+                .map(|t| ((t.at / scale + 1.0) / 2.0, t.label.unwrap_or_default()))
+                .collect(),
+            marks: Vec::new(),
+            label: &self.colorbar,
+        };
+        let x = w as i32 - colorbar::WIDTH + 4;
+        bar.draw(all, x, (62, h as i32 - 62))
     }
 }

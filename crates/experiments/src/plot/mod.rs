@@ -4,8 +4,17 @@
 //! Studies build [`LineChart`], [`ContourPlot`], [`Heatmap`] or
 //! [`ImageGrid`] values and never call plotters themselves; [`save`] writes
 //! `<stem>.png`, `<stem>.svg` and `<stem>.json` (the figure itself, which any
-//! plotting program can re-draw). Text uses the DejaVu Sans font embedded in
-//! the binary, so no system fonts are needed.
+//! plotting program can re-draw, see [`matplotlib_snippet`]). Text uses the
+//! DejaVu Sans font embedded in the binary, so no system fonts are needed.
+//!
+//! The renderer draws what a reader can trust: axis ranges fitted robustly
+//! to the shown data, with far-off values drawn at the edge as off-scale
+//! markers (limits in [`MAX_SPREAD`], [`LOG_GAP`], [`MAX_DECADES`]); ticks at
+//! 1, 2, 5 × 10^k and labelled decades on log axes; the legend in a column
+//! beside the plot area; colour bars; equal aspect and smooth isolines on
+//! contour plots. [`check`] and [`check_study`] report what a figure still
+//! gets wrong (`experiments check-figures DIR` runs them over a results
+//! folder).
 //!
 //! ```
 //! use experiments::plot::{save, LineChart, Scale, Series};
@@ -17,21 +26,35 @@
 //! ```
 
 mod annotation;
+mod axis;
+mod chart;
+mod check;
+mod colorbar;
 mod colors;
 mod contour;
+mod contour_draw;
 mod font;
+mod frame;
 mod heatmap;
 mod image_grid;
+mod isolines;
+mod legend;
 mod line;
 mod nonfinite;
+mod series;
+mod snippet;
 mod ticks;
 
 pub use annotation::{Annotation, AnnotationKind};
+pub use axis::{LOG_GAP, MAX_DECADES, MAX_SPREAD, Scale};
+pub use check::{AxisName, Problem, check, check_study};
 pub use colors::{PALETTE, diverging, sequential};
 pub use contour::ContourPlot;
 pub use heatmap::Heatmap;
 pub use image_grid::ImageGrid;
-pub use line::{Dash, LineChart, Scale, Series, SeriesEnd, SeriesStyle};
+pub use line::LineChart;
+pub use series::{Dash, Series, SeriesEnd, SeriesStyle};
+pub use snippet::matplotlib_snippet;
 
 use std::path::{Path, PathBuf};
 
@@ -105,6 +128,7 @@ impl Figure {
     }
 
     fn size(&self) -> (u32, u32) {
+        font::register();
         match self {
             Figure::Line(c) => c.size(),
             Figure::Contour(c) => c.size(),

@@ -205,6 +205,7 @@ fn surface_plot(s: &Slices) -> ContourPlot {
         trajectories: vec![Series::line("trained weights", vec![(0.0, 0.0)])],
         colorbar: "training loss".into(),
         minimizer: None,
+        equal_aspect: true,
     }
 }
 
