@@ -16,6 +16,7 @@ pub mod minibatch;
 pub mod normalization;
 pub mod overparameterization;
 pub mod precision;
+pub(crate) mod probe;
 pub mod random_search;
 pub(crate) mod series;
 pub mod standardization;
