@@ -17,6 +17,7 @@ pub mod normalization;
 pub mod overparameterization;
 pub mod power_law;
 pub mod precision;
+pub(crate) mod probe;
 pub mod random_search;
 pub(crate) mod series;
 pub mod standardization;
