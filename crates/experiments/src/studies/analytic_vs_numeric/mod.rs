@@ -122,7 +122,7 @@ impl Config {
     /// ```
     /// use experiments::studies::analytic_vs_numeric::Config;
     /// use experiments::study::Size;
-    /// assert_eq!(Config::for_size(Size::Quick), Config::default());
+    /// assert_eq!(Config::for_size(Size::Quick).examples, Config::default().examples);
     /// assert!(Config::for_size(Size::Tiny).examples < 1000);
     /// ```
     pub fn for_size(size: Size) -> Self {
@@ -137,7 +137,12 @@ impl Config {
                 logistic_examples: 300,
                 ..base
             },
-            Size::Quick => base,
+            // p = 500 would double the tour's time for this study; the
+            // crossover of the flop counts lies below 200
+            Size::Quick => Config {
+                scaling_features: vec![10, 20, 50, 100, 200],
+                ..base
+            },
             Size::Full => Config {
                 examples: 10_000,
                 features: 50,
