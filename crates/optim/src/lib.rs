@@ -55,11 +55,11 @@ pub use rmsprop::{RmsProp, RmsPropConfig, RmsPropRule};
 pub use rprop::{Rprop, RpropConfig, RpropRule};
 pub use rule::{BufferSpec, DecayMode, Rule, StepCtx};
 pub use schedule::{
-    Anneal, BoldDriver, BoldDriverAction, ConstantLr, CosineAnnealingLr,
-    CosineAnnealingWarmRestarts, CyclicConfig, CyclicLr, CyclicMode, ExponentialLr, LinearLr,
-    MultiStepLr, OneCycleConfig, OneCycleLr, PlateauConfig, PlateauMode, PolynomialLr,
-    ReduceLrOnPlateau, Schedule, SequentialLr, StepLr, ThresholdMode, batch_scaled_lr,
-    batch_scaled_lr_from,
+    Anneal, BoldDriver, BoldDriverAction, ChainedScheduler, ConstantLr, CosineAnnealingLr,
+    CosineAnnealingWarmRestarts, CyclicConfig, CyclicLr, CyclicMode, ExponentialLr, LambdaLr,
+    LinearLr, MultiStepLr, MultiplicativeLr, OneCycleConfig, OneCycleLr, PlateauConfig,
+    PlateauMode, PolynomialLr, ReduceLrOnPlateau, Schedule, SequentialLr, StepLr, ThresholdMode,
+    batch_scaled_lr, batch_scaled_lr_from,
 };
 pub use sgd::{Momentum, Sgd, SgdConfig, SgdRule};
 pub use state::{F64Bits, Hyperparameters, OptimizerState, ParamState};

@@ -16,10 +16,11 @@
 use ndarray::{Array1, ArrayD, IxDyn};
 use optim::{
     AdadeltaConfig, AdafactorConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, Anneal,
-    AsgdConfig, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts, CyclicConfig,
-    CyclicMode, DecayMode, ExponentialLr, Float, LinearLr, Momentum, MultiStepLr, NAdamConfig,
-    OneCycleConfig, Optimizer, ParamMut, PlateauConfig, PlateauMode, PolynomialLr, RAdamConfig,
-    RmsPropConfig, RpropConfig, Schedule, SequentialLr, SgdConfig, StepLr, ThresholdMode,
+    AsgdConfig, ChainedScheduler, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts,
+    CyclicConfig, CyclicMode, DecayMode, ExponentialLr, Float, LambdaLr, LinearLr, Momentum,
+    MultiStepLr, MultiplicativeLr, NAdamConfig, OneCycleConfig, Optimizer, ParamMut, PlateauConfig,
+    PlateauMode, PolynomialLr, RAdamConfig, RmsPropConfig, RpropConfig, Schedule, SequentialLr,
+    SgdConfig, StepLr, ThresholdMode,
 };
 use serde::Deserialize;
 
@@ -363,6 +364,20 @@ fn schedule(name: &str) -> Box<dyn Schedule> {
             )
             .unwrap(),
         ),
+        "lambda" => Box::new(LambdaLr::new(|e| 1.0 / (1.0 + 0.1 * e as f64))),
+        "multiplicative" => Box::new(MultiplicativeLr::new(
+            |e| {
+                if e % 4 != 0 { 0.9 } else { 1.5 }
+            },
+        )),
+        "chained" => Box::new(
+            ChainedScheduler::new(vec![
+                Box::new(ConstantLr::new(0.5, 4).unwrap()),
+                Box::new(StepLr::new(3, 0.5).unwrap()),
+                Box::new(ExponentialLr::new(0.9).unwrap()),
+            ])
+            .unwrap(),
+        ),
         other => panic!("no schedule named {other} in the golden file"),
     }
 }
@@ -370,7 +385,7 @@ fn schedule(name: &str) -> Box<dyn Schedule> {
 #[test]
 fn schedules_match_pytorch_stepping() {
     let g = golden();
-    assert_eq!(g.schedules.len(), 19);
+    assert_eq!(g.schedules.len(), 22);
     for case in &g.schedules {
         let s = schedule(&case.name);
         for (step, &expected) in case.lrs.iter().enumerate() {

@@ -240,3 +240,24 @@ fn the_step_schedule_from_the_readme() {
         .collect();
     assert_eq!(lrs, [0.8, 0.8, 0.4, 0.4, 0.2, 0.2]);
 }
+
+#[test]
+fn maximize_is_per_group_and_negates_before_weight_decay() {
+    // Group 1 climbs: g' = −g + λθ = −1 + 0.5·2 = 0, so θ stays; group 0
+    // descends: g' = g + λθ = 2, θ = 2 − 0.5·2.
+    let mut opt = SgdConfig::default()
+        .lr(0.5)
+        .weight_decay(0.5)
+        .group(ParamGroup::names(["up"]).maximize(true))
+        .build::<f64>()
+        .unwrap();
+    assert!(!opt.groups()[0].maximize && opt.groups()[1].maximize);
+    let (mut down, mut up) = (array![2.0], array![2.0]);
+    let g = array![1.0];
+    opt.step(&mut [
+        ParamMut::new("down", down.view_mut(), g.view()),
+        ParamMut::new("up", up.view_mut(), g.view()),
+    ])
+    .unwrap();
+    assert_eq!((down[0], up[0]), (1.0, 2.0));
+}

@@ -263,3 +263,37 @@ fn a_restored_parameter_with_another_shape_is_an_error() {
     );
     assert_eq!(x, array![1.0, 2.0, 3.0]);
 }
+
+#[test]
+fn nadam_keeps_mu_product_in_f64_for_f32_parameters() {
+    let mut opt = optim::NAdamConfig::default().build::<f32>().unwrap();
+    let (mut x, g) = (array![1.0_f32], array![0.5_f32]);
+    let mut expected = 1.0_f64;
+    for step in 1..=3 {
+        opt.step(&mut [ParamMut::new("x", x.view_mut(), g.view())])
+            .unwrap();
+        expected *= 0.9 * (1.0 - 0.5 * 0.96_f64.powf(step as f64 * 4e-3));
+    }
+    let bits = opt.state().params["x"].scalars["mu_product"];
+    assert_eq!(f64::from_bits(bits), expected);
+    assert_ne!(f64::from(expected as f32), expected);
+}
+
+#[test]
+fn rprop_refuses_a_weight_decay_when_built_or_loaded() {
+    let err = optim::RpropConfig::default()
+        .weight_decay(0.1)
+        .build::<f64>()
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        OptimError::InvalidHyperparameter {
+            name: "weight_decay",
+            ..
+        }
+    ));
+    let mut opt = optim::RpropConfig::default().build::<f64>().unwrap();
+    let mut state = opt.state();
+    state.groups[0].weight_decay = 0.1;
+    assert!(opt.load_state(&state).is_err());
+}

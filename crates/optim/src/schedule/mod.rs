@@ -10,10 +10,12 @@
 
 mod batch_scaling;
 mod bold_driver;
+mod chained;
 mod constant;
 mod cosine;
 mod cyclic;
 mod exponential;
+mod lambda;
 mod linear;
 mod multi_step;
 mod one_cycle;
@@ -25,10 +27,12 @@ mod warm_restarts;
 
 pub use batch_scaling::{batch_scaled_lr, batch_scaled_lr_from};
 pub use bold_driver::{BoldDriver, BoldDriverAction};
+pub use chained::ChainedScheduler;
 pub use constant::ConstantLr;
 pub use cosine::CosineAnnealingLr;
 pub use cyclic::{CyclicConfig, CyclicLr, CyclicMode};
 pub use exponential::ExponentialLr;
+pub use lambda::{LambdaLr, MultiplicativeLr};
 pub use linear::LinearLr;
 pub use multi_step::MultiStepLr;
 pub use one_cycle::{Anneal, OneCycleConfig, OneCycleLr};

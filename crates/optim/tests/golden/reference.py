@@ -507,6 +507,35 @@ def polynomial_lr(base, total, power):
     return out
 
 
+def lambda_lr(base, f):
+    """LambdaLR: base_lr * lr_lambda(last_epoch)."""
+    return [base * f(e) for e in range(STEPS + 1)]
+
+
+def multiplicative_lr(base, f):
+    """MultiplicativeLR: group["lr"] * lr_lambda(last_epoch) for epochs >= 1."""
+    lr, out = base, [base]
+    for e in range(1, STEPS + 1):
+        lr = lr * f(e)
+        out.append(lr)
+    return out
+
+
+def chained_constant_step_exponential(base):
+    """ChainedScheduler([ConstantLR(0.5, 4), StepLR(3, 0.5), ExponentialLR(0.9)]):
+    each scheduler's chainable step() in turn on the same lr."""
+    lr = base * 0.5  # ConstantLR's initial step; the others keep lr at epoch 0
+    out = [lr]
+    for e in range(1, STEPS + 1):
+        if e == 4:
+            lr = lr * (1.0 / 0.5)
+        if e % 3 == 0:
+            lr = lr * 0.5
+        lr = lr * 0.9
+        out.append(lr)
+    return out
+
+
 def sequential_linear_cosine(base):
     warm = linear_lr(base, 0.1, 1.0, 5)[:5]
     return warm + cosine_lr(base, 10, 0.0, steps=STEPS - 5)
@@ -532,6 +561,9 @@ SCHEDULES = [
     ("polynomial", 0.1, polynomial_lr(0.1, 10, 2.0)),
     ("polynomial_default", 0.1, polynomial_lr(0.1, 5, 1.0)),
     ("sequential_warmup_cosine", 0.1, sequential_linear_cosine(0.1)),
+    ("lambda", 0.1, lambda_lr(0.1, lambda e: 1 / (1 + 0.1 * e))),
+    ("multiplicative", 0.1, multiplicative_lr(0.1, lambda e: 0.9 if e % 4 else 1.5)),
+    ("chained", 0.1, chained_constant_step_exponential(0.1)),
 ]
 
 
