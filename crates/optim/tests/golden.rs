@@ -6,8 +6,8 @@
 //! `python3 crates/optim/tests/golden/reference.py > crates/optim/tests/golden/golden.json`).
 //! Optimizers: 25 steps on f(θ) = Σ cᵢθᵢ²/2 + sin θᵢ from θ₀ = (1, −0.5, 0.25, 2)
 //! (the `*_maximize` cases climb f instead), and ASGD's averaged parameters
-//! `ax` after the last step; Adafactor's factored cases step a 2×2 or 2×1×2 θ.
-//! Rprop, ASGD and Adafactor are transcribed from torch 2.15.0's
+//! `ax` after the last step; Adafactor's factored cases and Muon step θ as a
+//! 2×2, 2×1×2, 4×1 or 1×4 array. Rprop, ASGD, Adafactor and Muon are transcribed from torch 2.15.0's
 //! `_single_tensor_*` loops (see the script's header:
 //! torch itself could not be imported here, so the values are the
 //! transcription's, not torch's).
@@ -15,12 +15,12 @@
 
 use ndarray::{Array1, ArrayD, IxDyn};
 use optim::{
-    AdadeltaConfig, AdafactorConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, Anneal,
-    AsgdConfig, ChainedScheduler, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts,
-    CyclicConfig, CyclicMode, DecayMode, ExponentialLr, Float, LambdaLr, LinearLr, Momentum,
-    MultiStepLr, MultiplicativeLr, NAdamConfig, OneCycleConfig, Optimizer, ParamMut, PlateauConfig,
-    PlateauMode, PolynomialLr, RAdamConfig, RmsPropConfig, RpropConfig, Schedule, SequentialLr,
-    SgdConfig, StepLr, ThresholdMode,
+    AdadeltaConfig, AdafactorConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig,
+    AdjustLr, Anneal, AsgdConfig, ChainedScheduler, ConstantLr, CosineAnnealingLr,
+    CosineAnnealingWarmRestarts, CyclicConfig, CyclicMode, DecayMode, ExponentialLr, Float,
+    LambdaLr, LinearLr, Momentum, MultiStepLr, MultiplicativeLr, MuonConfig, NAdamConfig,
+    OneCycleConfig, Optimizer, ParamMut, PlateauConfig, PlateauMode, PolynomialLr, RAdamConfig,
+    RmsPropConfig, RpropConfig, Schedule, SequentialLr, SgdConfig, StepLr, ThresholdMode,
 };
 use serde::Deserialize;
 
@@ -209,6 +209,17 @@ fn optimizer<T: Float>(name: &str) -> Box<dyn Optimizer<T>> {
                 .build(),
         ),
         "adafactor_batched_maximize" => boxed(max(AdafactorConfig::default()).build()),
+        "muon_square" => boxed(MuonConfig::default().lr(0.02).build()),
+        "muon_tall" => {
+            let mut c = MuonConfig::default().lr(0.02).momentum(0.9).nesterov(false);
+            c.rule.adjust_lr_fn = AdjustLr::MatchRmsAdamW;
+            boxed(c.build())
+        }
+        "muon_wide" => {
+            let mut c = MuonConfig::default().lr(0.05).weight_decay(0.0);
+            (c.rule.adjust_lr_fn, c.rule.ns_steps) = (AdjustLr::SpectralUnclamped, 3);
+            boxed(c.build())
+        }
         "asgd" => boxed(AsgdConfig::default().lr(0.05).build()),
         "asgd_averaging" => boxed(
             AsgdConfig::default()
@@ -276,7 +287,7 @@ fn close(actual: f64, expected: f64, rel: f64, abs: f64) -> bool {
 #[test]
 fn optimizers_match_the_reference_trajectories_in_f64() {
     let g = golden();
-    assert_eq!(g.optimizers.len(), 44);
+    assert_eq!(g.optimizers.len(), 47);
     for case in &g.optimizers {
         let mut opt = optimizer::<f64>(&case.name);
         let actual = run(opt.as_mut(), &g.theta0, &g.curvature, case.shape.as_deref());
