@@ -142,6 +142,14 @@ impl<R: Rule, T: Float> Driver<R, T> {
                     grad: grad.shape().to_vec(),
                 });
             }
+            if let Some(expected) = self.rule.unsupported_shape(p.value.shape()) {
+                return Err(OptimError::UnsupportedShape {
+                    optimizer: R::KIND,
+                    param: p.name.to_owned(),
+                    shape: p.value.shape().to_vec(),
+                    expected,
+                });
+            }
             if let Some(slot) = self.slots.get_mut(p.name) {
                 if slot.shape != p.value.shape() {
                     return Err(OptimError::StateShapeMismatch {

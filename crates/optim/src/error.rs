@@ -153,6 +153,19 @@ pub enum OptimError {
         /// Upper bound.
         upper: f64,
     },
+    /// An optimizer does not handle parameters of this shape (Muon takes
+    /// matrices only).
+    #[error("{optimizer} cannot step `{param}` of shape {shape:?}: it takes {expected}")]
+    UnsupportedShape {
+        /// The optimizer.
+        optimizer: OptimizerKind,
+        /// Name of the parameter.
+        param: String,
+        /// Its shape.
+        shape: Vec<usize>,
+        /// The shapes the optimizer takes, in words.
+        expected: &'static str,
+    },
     /// Newton's method met a Hessian it cannot solve with.
     #[error("the Hessian is singular (or not finite) at iteration {iteration}")]
     SingularHessian {

@@ -248,6 +248,8 @@ pub enum OptimizerKind {
     Asgd,
     /// `torch.optim.Adafactor`.
     Adafactor,
+    /// `torch.optim.Muon`.
+    Muon,
 }
 
 impl fmt::Display for OptimizerKind {
@@ -265,6 +267,7 @@ impl fmt::Display for OptimizerKind {
             OptimizerKind::Rprop => "Rprop",
             OptimizerKind::Asgd => "ASGD",
             OptimizerKind::Adafactor => "Adafactor",
+            OptimizerKind::Muon => "Muon",
         })
     }
 }

@@ -97,6 +97,19 @@ pub trait Rule: Clone + Debug + PartialEq + Send + Sync + 'static {
         Vec::new()
     }
 
+    /// `None` if the rule can step a parameter of `shape`, else the shapes
+    /// it takes, in words (Muon: matrices only). Checked before any update.
+    ///
+    /// ```
+    /// use optim::{AdamRule, MuonRule, Rule};
+    /// assert_eq!(AdamRule::default().unsupported_shape(&[3]), None);
+    /// assert!(MuonRule::default().unsupported_shape(&[3]).is_some());
+    /// ```
+    fn unsupported_shape(&self, shape: &[usize]) -> Option<&'static str> {
+        let _ = shape;
+        None
+    }
+
     /// How many elements buffer number `buffer` (in [`Rule::buffers`] order)
     /// holds for a parameter of `shape`: all of them by default; Adafactor's
     /// factored moments hold one per row or column.

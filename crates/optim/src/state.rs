@@ -15,6 +15,7 @@ use crate::asgd::AsgdRule;
 use crate::error::{BufferProblem, OptimError, Result};
 use crate::float::{Dtype, Float};
 use crate::group::Group;
+use crate::muon::MuonRule;
 use crate::nadam::NAdamRule;
 use crate::optimizer::OptimizerKind;
 use crate::radam::RAdamRule;
@@ -159,6 +160,7 @@ pub enum Hyperparameters {
     Rprop(RpropRule),
     Asgd(AsgdRule),
     Adafactor(AdafactorRule),
+    Muon(MuonRule),
 }
 
 impl Hyperparameters {
@@ -183,6 +185,7 @@ impl Hyperparameters {
             Hyperparameters::Rprop(_) => OptimizerKind::Rprop,
             Hyperparameters::Asgd(_) => OptimizerKind::Asgd,
             Hyperparameters::Adafactor(_) => OptimizerKind::Adafactor,
+            Hyperparameters::Muon(_) => OptimizerKind::Muon,
         }
     }
 }

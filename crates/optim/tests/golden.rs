@@ -6,8 +6,8 @@
 //! `python3 crates/optim/tests/golden/reference.py > crates/optim/tests/golden/golden.json`).
 //! Optimizers: 25 steps on f(θ) = Σ cᵢθᵢ²/2 + sin θᵢ from θ₀ = (1, −0.5, 0.25, 2)
 //! (the `*_maximize` cases climb f instead), and ASGD's averaged parameters
-//! `ax` after the last step; Adafactor's factored cases step a 2×2 or 2×1×2 θ.
-//! Rprop, ASGD and Adafactor are transcribed from torch 2.15.0's
+//! `ax` after the last step; Adafactor's factored cases and Muon step θ as a
+//! 2×2, 2×1×2, 4×1 or 1×4 array. Rprop, ASGD, Adafactor and Muon are transcribed from torch 2.15.0's
 //! `_single_tensor_*` loops (see the script's header:
 //! torch itself could not be imported here, so the values are the
 //! transcription's, not torch's).
@@ -15,12 +15,10 @@
 
 use ndarray::{Array1, ArrayD, IxDyn};
 use optim::{
-    AdadeltaConfig, AdafactorConfig, AdagradConfig, AdamConfig, AdamWConfig, AdamaxConfig, Anneal,
-    AsgdConfig, ChainedScheduler, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts,
-    CyclicConfig, CyclicMode, DecayMode, ExponentialLr, Float, LambdaLr, LinearLr, Momentum,
-    MultiStepLr, MultiplicativeLr, NAdamConfig, OneCycleConfig, Optimizer, ParamMut, PlateauConfig,
-    PlateauMode, PolynomialLr, RAdamConfig, RmsPropConfig, RpropConfig, Schedule, SequentialLr,
-    SgdConfig, StepLr, ThresholdMode,
+    Anneal, ChainedScheduler, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts,
+    CyclicConfig, CyclicMode, ExponentialLr, Float, LambdaLr, LinearLr, MultiStepLr,
+    MultiplicativeLr, OneCycleConfig, Optimizer, ParamMut, PlateauConfig, PlateauMode,
+    PolynomialLr, Schedule, SequentialLr, StepLr, ThresholdMode,
 };
 use serde::Deserialize;
 
@@ -62,179 +60,10 @@ fn golden() -> Golden {
     serde_json::from_str(text).expect("golden.json parses")
 }
 
-/// The configurations of `reference.py`'s OPTIMIZERS, by name.
-fn optimizer<T: Float>(name: &str) -> Box<dyn Optimizer<T>> {
-    fn boxed<T: Float, O: Optimizer<T> + 'static>(o: optim::Result<O>) -> Box<dyn Optimizer<T>> {
-        Box::new(o.expect("valid config"))
-    }
-    match name {
-        "sgd" => boxed(SgdConfig::default().lr(0.1).build()),
-        "sgd_weight_decay" => boxed(SgdConfig::default().lr(0.1).weight_decay(0.01).build()),
-        "sgd_momentum" => boxed(
-            SgdConfig::default()
-                .lr(0.05)
-                .momentum(Momentum::heavy(0.9))
-                .build(),
-        ),
-        "sgd_momentum_dampening" => boxed(
-            SgdConfig::default()
-                .lr(0.05)
-                .momentum(Momentum::Heavy {
-                    momentum: 0.9,
-                    dampening: 0.3,
-                })
-                .weight_decay(0.01)
-                .build(),
-        ),
-        "sgd_nesterov" => boxed(
-            SgdConfig::default()
-                .lr(0.05)
-                .momentum(Momentum::Nesterov { momentum: 0.9 })
-                .weight_decay(0.001)
-                .build(),
-        ),
-        "adagrad" => boxed(AdagradConfig::default().lr(0.1).build()),
-        "adagrad_full" => boxed(
-            AdagradConfig::default()
-                .lr(0.1)
-                .lr_decay(0.01)
-                .weight_decay(0.01)
-                .initial_accumulator_value(0.1)
-                .eps(1e-9)
-                .build(),
-        ),
-        "rmsprop" => boxed(RmsPropConfig::default().lr(0.01).build()),
-        "rmsprop_momentum" => boxed(RmsPropConfig::default().lr(0.01).momentum(0.9).build()),
-        "rmsprop_centered" => boxed(RmsPropConfig::default().lr(0.01).centered(true).build()),
-        "rmsprop_centered_momentum" => boxed(
-            RmsPropConfig::default()
-                .lr(0.01)
-                .alpha(0.9)
-                .momentum(0.5)
-                .centered(true)
-                .weight_decay(0.01)
-                .build(),
-        ),
-        "adam" => boxed(AdamConfig::default().lr(0.01).build()),
-        "adam_amsgrad_weight_decay" => boxed(
-            AdamConfig::default()
-                .lr(0.01)
-                .betas(0.8, 0.99)
-                .amsgrad(true)
-                .weight_decay(0.01)
-                .build(),
-        ),
-        "adamw" => boxed(AdamWConfig::default().lr(0.01).build()),
-        "adamw_amsgrad" => boxed(
-            AdamWConfig::default()
-                .lr(0.01)
-                .weight_decay(0.1)
-                .amsgrad(true)
-                .build(),
-        ),
-        "adadelta" => boxed(AdadeltaConfig::default().build()),
-        "adadelta_full" => boxed(
-            AdadeltaConfig::default()
-                .lr(0.5)
-                .rho(0.95)
-                .eps(1e-5)
-                .weight_decay(0.01)
-                .build(),
-        ),
-        "adamax" => boxed(AdamaxConfig::default().lr(0.02).build()),
-        "adamax_full" => boxed(
-            AdamaxConfig::default()
-                .lr(0.02)
-                .betas(0.8, 0.9)
-                .weight_decay(0.01)
-                .build(),
-        ),
-        "nadam" => boxed(NAdamConfig::default().lr(0.01).build()),
-        "nadam_weight_decay" => boxed(NAdamConfig::default().lr(0.01).weight_decay(0.01).build()),
-        "nadam_decoupled" => boxed(
-            NAdamConfig::default()
-                .lr(0.01)
-                .weight_decay(0.1)
-                .decay_mode(DecayMode::Decoupled)
-                .momentum_decay(0.01)
-                .build(),
-        ),
-        "radam" => boxed(RAdamConfig::default().lr(0.01).build()),
-        "radam_weight_decay" => boxed(RAdamConfig::default().lr(0.01).weight_decay(0.01).build()),
-        "radam_decoupled" => boxed(
-            RAdamConfig::default()
-                .lr(0.01)
-                .weight_decay(0.1)
-                .decay_mode(DecayMode::Decoupled)
-                .betas(0.5, 0.9)
-                .build(),
-        ),
-        "sgd_momentum_maximize" => boxed(
-            SgdConfig::default()
-                .lr(0.01)
-                .momentum(Momentum::heavy(0.9))
-                .weight_decay(0.1)
-                .maximize(true)
-                .build(),
-        ),
-        "adagrad_maximize" => boxed(max(AdagradConfig::default().lr(0.1)).build()),
-        "rmsprop_maximize" => boxed(max(RmsPropConfig::default().lr(0.01).centered(true)).build()),
-        "adam_maximize" => boxed(max(AdamConfig::default().lr(0.01)).build()),
-        "adamw_maximize" => boxed(max(AdamWConfig::default().lr(0.01)).build()),
-        "adadelta_maximize" => boxed(max(AdadeltaConfig::default()).build()),
-        "adamax_maximize" => boxed(max(AdamaxConfig::default().lr(0.02)).build()),
-        "nadam_maximize" => boxed(max(NAdamConfig::default().lr(0.01)).build()),
-        "radam_decoupled_maximize" => boxed(
-            max(RAdamConfig::default().lr(0.01))
-                .decay_mode(DecayMode::Decoupled)
-                .build(),
-        ),
-        "rprop" => boxed(RpropConfig::default().lr(0.01).build()),
-        "rprop_full" => boxed(
-            RpropConfig::default()
-                .lr(0.05)
-                .etas(0.3, 1.5)
-                .step_sizes(1e-3, 0.2)
-                .build(),
-        ),
-        "rprop_maximize" => boxed(RpropConfig::default().lr(0.01).maximize(true).build()),
-        "adafactor_vector" | "adafactor_matrix" => boxed(AdafactorConfig::default().build()),
-        "adafactor_full" => boxed(
-            AdafactorConfig::default()
-                .lr(0.05)
-                .beta2_decay(-0.5)
-                .eps(Some(1e-20), 1e-2)
-                .d(1.5)
-                .weight_decay(0.1)
-                .build(),
-        ),
-        "adafactor_batched_maximize" => boxed(max(AdafactorConfig::default()).build()),
-        "asgd" => boxed(AsgdConfig::default().lr(0.05).build()),
-        "asgd_averaging" => boxed(
-            AsgdConfig::default()
-                .lr(0.05)
-                .lambd(0.01)
-                .alpha(0.5)
-                .t0(5.0)
-                .weight_decay(0.01)
-                .build(),
-        ),
-        "asgd_maximize" => boxed(
-            AsgdConfig::default()
-                .lr(0.01)
-                .t0(3.0)
-                .weight_decay(0.1)
-                .maximize(true)
-                .build(),
-        ),
-        other => panic!("no optimizer named {other} in the golden file"),
-    }
-}
+#[path = "golden/configs.rs"]
+mod configs;
 
-/// `maximize=True, weight_decay=0.1`, the setting of the `*_maximize` cases.
-fn max<R: optim::Rule>(config: optim::Config<R>) -> optim::Config<R> {
-    config.weight_decay(0.1).maximize(true)
-}
+use configs::optimizer;
 
 /// Runs 25 steps on the golden objective and returns every iterate; θ has
 /// `shape` (row-major over θ₀) when given.
@@ -276,7 +105,7 @@ fn close(actual: f64, expected: f64, rel: f64, abs: f64) -> bool {
 #[test]
 fn optimizers_match_the_reference_trajectories_in_f64() {
     let g = golden();
-    assert_eq!(g.optimizers.len(), 44);
+    assert_eq!(g.optimizers.len(), 47);
     for case in &g.optimizers {
         let mut opt = optimizer::<f64>(&case.name);
         let actual = run(opt.as_mut(), &g.theta0, &g.curvature, case.shape.as_deref());

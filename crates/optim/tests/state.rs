@@ -297,3 +297,39 @@ fn rprop_refuses_a_weight_decay_when_built_or_loaded() {
     state.groups[0].weight_decay = 0.1;
     assert!(opt.load_state(&state).is_err());
 }
+
+#[test]
+fn muon_resumes_bit_exactly_and_refuses_vectors() {
+    let run = |opt: &mut dyn Optimizer<f32>, w: &mut ndarray::Array2<f32>| {
+        let g = w.mapv(|v| v * 0.7 + 0.1);
+        opt.step(&mut [ParamMut::new("w", w.view_mut(), g.view())])
+            .unwrap();
+    };
+    let mut a = optim::MuonConfig::default()
+        .lr(0.02)
+        .build::<f32>()
+        .unwrap();
+    let mut w = array![[0.5_f32, -1.5, 2.0], [0.25, -0.75, 1.0]];
+    for _ in 0..3 {
+        run(&mut a, &mut w);
+    }
+    let mut b = optim::MuonConfig::default().build::<f32>().unwrap();
+    b.load_state(&json_roundtrip(&a.state())).unwrap();
+    let mut w2 = w.clone();
+    for _ in 0..3 {
+        run(&mut a, &mut w);
+        run(&mut b, &mut w2);
+    }
+    let bits = |w: &ndarray::Array2<f32>| w.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&w), bits(&w2));
+    assert_eq!(a.state(), b.state());
+    let (mut v, g) = (array![1.0_f32, 2.0], array![0.1_f32, 0.1]);
+    let err = b
+        .step(&mut [ParamMut::new("bias", v.view_mut(), g.view())])
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        OptimError::UnsupportedShape { ref shape, .. } if shape == &[2]
+    ));
+    assert_eq!(v, array![1.0_f32, 2.0]);
+}

@@ -3,9 +3,10 @@
 torch.optim's single-tensor update loops and of torch.optim.lr_scheduler's
 *chainable* step() logic, operation for operation.
 
-Rprop, ASGD and Adafactor are transcribed from torch 2.15.0's
-torch/optim/rprop.py, asgd.py and _adafactor.py (_single_tensor_rprop,
-_single_tensor_asgd, _single_tensor_adafactor), read from the PyPI wheel
+Rprop, ASGD, Adafactor and Muon are transcribed from torch 2.15.0's
+torch/optim/rprop.py, asgd.py, _adafactor.py and _muon.py
+(_single_tensor_rprop, _single_tensor_asgd, _single_tensor_adafactor,
+_single_tensor_muon), read from the PyPI wheel
 torch-2.15.0-cp311-cp311-manylinux_2_28_x86_64.whl; that wheel cannot be
 imported without its CUDA libraries, so the values come from this
 transcription, not from running torch. `maximize` negates the gradient before
@@ -13,6 +14,11 @@ anything else (weight decay included), as every torch.optim loop does; here
 that is done once in trajectory(). ASGD's eta and mu are kept as Python
 floats (torch's scalar dtype under torch.set_default_dtype(torch.float64)).
 Python 3.11.7, standard library only.
+
+Muon's Newton-Schulz iterations run in bfloat16 as in torch: each product
+and sum in float32 (emulated exactly: one float64 op rounded to float32),
+each tensor op's result rounded to bfloat16 (nearest even); matrix products
+accumulate in float32 in index order, which torch's CPU kernels need not do.
 
 No torch needed: every tensor op is written out element-wise with the same
 evaluation order as PyTorch's CPU kernels (add: a + alpha*b, addcmul:
@@ -26,6 +32,7 @@ Regenerate with:  python3 crates/optim/tests/golden/reference.py > crates/optim/
 
 import json
 import math
+import struct
 
 STEPS = 25
 THETA0 = [1.0, -0.5, 0.25, 2.0]
@@ -323,6 +330,71 @@ def adafactor(p, g, st, h):
         p[i] = p[i] + (-alpha / denom) * u[i]
 
 
+def f32(x):
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def bf16(x):
+    if x != x:
+        return x
+    bits = struct.unpack("I", struct.pack("f", x))[0]
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return struct.unpack("f", struct.pack("I", bits))[0]
+
+
+def addmm(c, beta, x, y, alpha, n, k, m):
+    """bf16(alpha*(x @ y) + beta*c), accumulated in float32; c may be None."""
+    out = []
+    for i in range(n):
+        for j in range(m):
+            dot = 0.0
+            for l in range(k):
+                dot = f32(dot + f32(x[i * k + l] * y[l * m + j]))
+            bc = 0.0 if c is None else f32(beta * c[i * m + j])
+            out.append(bf16(f32(f32(alpha * dot) + bc)))
+    return out
+
+
+def transpose(x, rows, cols):
+    return [x[(i % rows) * cols + i // rows] for i in range(rows * cols)]
+
+
+def muon(p, g, st, h):
+    lr, wd, mom, nest = h.get("lr", 1e-3), h.get("weight_decay", 0.1), h.get("momentum", 0.95), h.get("nesterov", True)
+    (a, b, c), eps, steps = h.get("ns_coefficients", (3.4445, -4.7750, 2.0315)), h.get("eps", 1e-7), h.get("ns_steps", 5)
+    rows, cols = h["shape"]
+    buf = st.setdefault("momentum_buffer", [0.0] * len(p))
+    u = []
+    for i in range(len(p)):
+        buf[i] = lerp(buf[i], g[i], 1 - mom)
+        u.append(bf16(f32(lerp(g[i], buf[i], mom) if nest else buf[i])))
+    tall = rows > cols
+    n, k = (cols, rows) if tall else (rows, cols)
+    x = transpose(u, rows, cols) if tall else u
+    sq = 0.0
+    for v in x:
+        sq = f32(sq + f32(v * v))
+    norm = max(bf16(f32(math.sqrt(sq))), bf16(f32(eps)))
+    x = [bf16(f32(v / norm)) for v in x]
+    a, b, c = f32(a), f32(b), f32(c)
+    for _ in range(steps):
+        gram = addmm(None, 0.0, x, transpose(x, n, k), 1.0, n, k, n)
+        upd = addmm(gram, b, gram, gram, c, n, n, n)
+        x = addmm(x, a, upd, x, 1.0, n, n, k)
+    if tall:
+        x = transpose(x, n, k)
+    fn = h.get("adjust_lr_fn")
+    if fn is None or fn == "original":
+        ratio = math.sqrt(max(1, rows / cols))
+    elif fn == "match_rms_adamw":
+        ratio = 0.2 * math.sqrt(max(rows, cols))
+    else:
+        ratio = math.sqrt(rows / cols)
+    for i in range(len(p)):
+        p[i] = p[i] * (1 - lr * wd)
+        p[i] = p[i] + (-(lr * ratio)) * x[i]
+
+
 OPTIMIZERS = [
     ("sgd", sgd, {"lr": 0.1}),
     ("sgd_weight_decay", sgd, {"lr": 0.1, "weight_decay": 0.01}),
@@ -367,6 +439,9 @@ OPTIMIZERS = [
     ("adafactor_matrix", adafactor, {"shape": [2, 2]}),
     ("adafactor_full", adafactor, {"shape": [2, 2], "lr": 0.05, "beta2_decay": -0.5, "eps": (1e-20, 1e-2), "d": 1.5, "weight_decay": 0.1}),
     ("adafactor_batched_maximize", adafactor, {"shape": [2, 1, 2], "weight_decay": 0.1, "maximize": True}),
+    ("muon_square", muon, {"shape": [2, 2], "lr": 0.02}),
+    ("muon_tall", muon, {"shape": [4, 1], "lr": 0.02, "nesterov": False, "momentum": 0.9, "adjust_lr_fn": "match_rms_adamw"}),
+    ("muon_wide", muon, {"shape": [1, 4], "lr": 0.05, "weight_decay": 0.0, "adjust_lr_fn": "spectral_unclamped", "ns_steps": 3}),
     ("asgd_maximize", asgd, {"lr": 0.01, "t0": 3, "weight_decay": 0.1, "maximize": True}),
 ]
 
