@@ -39,15 +39,14 @@ fn colliding_colour_and_dash_is_caught() {
     let c = good().with(Series::line("rmsprop", curve(10)).color(1));
     let problems = check(&c.into());
     assert!(
-        problems
-            .iter()
-            .any(|p| matches!(p, Problem::SameLook { color: 1, .. })),
+        matches!(problems[..], [Problem::SharedColor { color: 1, .. }]),
         "{problems:?}"
     );
+    let c = good().with(Series::line("adam, lr 1", curve(10)).key("adam").color(1));
+    let problems = check(&c.into());
     assert!(
-        problems
-            .iter()
-            .any(|p| matches!(p, Problem::SharedColor { color: 1, .. }))
+        matches!(problems[..], [Problem::SameLook { color: 1, .. }]),
+        "{problems:?}"
     );
     // the same method dashed is fine
     let c = good().with(

@@ -189,6 +189,16 @@ fn contours_keep_equal_aspect_and_carry_a_labelled_colour_bar() {
     let files = save(&(&wide).into(), &dir.path().join("wide")).unwrap();
     let svg = std::fs::read_to_string(&files[1]).unwrap();
     assert!(svg.contains("loss (nats)") && svg.contains("minimizer"));
+    assert!(!svg.contains("off-scale"), "every point is inside");
+    let escaped = wide
+        .clone()
+        .with(Series::line("radam", vec![(0.0, 0.0), (9.0, 9.0)]));
+    let svg = save(&(&escaped).into(), &dir.path().join("escaped")).unwrap();
+    assert!(
+        std::fs::read_to_string(&svg[1])
+            .unwrap()
+            .contains("off-scale")
+    );
     let square = ContourPlot::from_fn("square", (-1.0, 1.0), (-1.0, 1.0), 60, f).colorbar("loss");
     let square_files = save(&(&square).into(), &dir.path().join("square")).unwrap();
     let (w, h) = png_size(&files[0]);

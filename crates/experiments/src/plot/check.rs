@@ -50,7 +50,7 @@ pub enum Problem {
         /// How many finite points it has.
         finite: usize,
     },
-    /// Two legend entries with the same colour and line pattern.
+    /// Two legend entries of one key with the same colour and line pattern.
     SameLook {
         /// The first series.
         first: String,
@@ -285,7 +285,9 @@ fn check_series(series: &[Series], out: &mut Vec<Problem>) {
         let c = color(s, i);
         let dash = (s.style != SeriesStyle::Points).then_some(s.dash);
         let look = (c, s.style, dash);
-        if let Some((_, first)) = looks.iter().find(|(l, _)| *l == look) {
+        // different keys in one colour are reported once, as SharedColor
+        let same = |(l, f): &&(Look, &Series)| *l == look && f.color_key() == s.color_key();
+        if let Some((_, first)) = looks.iter().find(same) {
             out.push(Problem::SameLook {
                 first: first.legend_text(),
                 second: s.legend_text(),

@@ -70,6 +70,22 @@ impl ContourPlot {
                 mark: Mark::Dot,
             });
         }
+        let (x0, x1) = self.x_range;
+        let (y0, y1) = self.y_range;
+        let outside = |&(x, y): &(f64, f64)| {
+            x.is_finite() && y.is_finite() && !((x0..=x1).contains(&x) && (y0..=y1).contains(&y))
+        };
+        if self
+            .trajectories
+            .iter()
+            .any(|t| t.points.iter().any(outside))
+        {
+            out.push(Entry {
+                text: "off-scale point, drawn at the edge".into(),
+                color: RGBColor(150, 150, 150),
+                mark: Mark::OffScale,
+            });
+        }
         if self.minimizer.is_some() {
             out.push(Entry {
                 text: "minimizer".into(),
