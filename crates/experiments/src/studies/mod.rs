@@ -18,5 +18,6 @@ pub mod overparameterization;
 pub mod precision;
 pub mod random_search;
 pub(crate) mod series;
+pub mod spread;
 pub mod standardization;
 pub(crate) mod subsets;

@@ -32,6 +32,7 @@ pub mod diagnostics;
 mod epoch;
 mod eval;
 mod lr_find;
+mod memory;
 mod metrics;
 mod network;
 mod observer;
