@@ -92,6 +92,24 @@ impl<T: Float> Gradients<T> {
         self.written.iter().filter(|w| **w).count()
     }
 
+    /// Bytes of the gradient buffers held (written by the last pass or kept
+    /// from an earlier one for reuse).
+    ///
+    /// ```
+    /// let mut tape = autodiff::Tape::<f32>::new();
+    /// let x = tape.leaf(ndarray::Array1::<f32>::zeros(3));
+    /// let y = tape.sum(x);
+    /// let grads = tape.backward(y).unwrap();
+    /// assert_eq!(grads.bytes(), (3 + 1) * 4);
+    /// ```
+    pub fn bytes(&self) -> usize {
+        self.slots
+            .iter()
+            .flatten()
+            .map(|a| a.len() * std::mem::size_of::<T>())
+            .sum()
+    }
+
     /// True when the last pass wrote no gradient.
     ///
     /// ```

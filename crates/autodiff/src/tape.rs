@@ -176,6 +176,34 @@ impl<T: Float> Tape<T> {
         self.pool.len()
     }
 
+    /// Bytes of the values recorded on the tape now: every node's value
+    /// (inputs, parameters, activations, the loss) and the softmax
+    /// probabilities a cross-entropy keeps for its backward pass. Right
+    /// after a backward pass, this is what the forward pass of the step
+    /// holds in memory (the pool's idle buffers are not counted).
+    ///
+    /// ```
+    /// let mut tape = autodiff::Tape::<f32>::new();
+    /// let x = tape.leaf(ndarray::Array1::<f32>::zeros(3));
+    /// tape.exp(x);
+    /// assert_eq!(tape.value_bytes(), 2 * 3 * 4);
+    /// tape.clear();
+    /// assert_eq!(tape.value_bytes(), 0);
+    /// ```
+    pub fn value_bytes(&self) -> usize {
+        let bytes = |a: &ArrayD<T>| a.len() * std::mem::size_of::<T>();
+        self.nodes
+            .iter()
+            .map(|node| {
+                bytes(&node.value)
+                    + match &node.op {
+                        Op::CrossEntropy { probs, .. } => bytes(probs),
+                        _ => 0,
+                    }
+            })
+            .sum()
+    }
+
     /// A leaf that needs a gradient (a parameter), taking ownership of `value`.
     ///
     /// ```

@@ -1,81 +1,121 @@
-//! §6: larger batches take fewer updates per epoch (and more memory), make
-//! less progress per epoch but more per update; the capped scaling rule
-//! lowers the large batches' loss after the same epochs; nothing diverges.
+//! Lecture Section 6 and the notes' batch-size rules: larger batches take
+//! fewer updates per epoch and more memory per step (measured), make less
+//! progress per epoch but more per update; the capped scaling rule lowers
+//! the large batches' loss; the verdict follows the measurements both ways.
 
-mod support_c;
+mod study_support;
 
-use experiments::studies::minibatch::{BASE_BATCH, Config, finding, run};
-use experiments::study::Size;
+use experiments::report::{Outcome as Completion, Verdict};
+use experiments::studies::minibatch::{BASE_BATCH, Config, Outcome, finding, frame, run};
+use experiments::study::{Size, StudyContext, find, run_one};
 
-#[test]
-fn larger_batches_take_fewer_updates_and_capped_scaling_helps_them() {
-    let config = Config::for_size(Size::Tiny);
-    let runs = run(&config, &support_c::mnist()).unwrap();
-    let fixed: Vec<_> = runs.iter().filter(|r| !r.scaled).collect();
-    let scaled: Vec<_> = runs.iter().filter(|r| r.scaled).collect();
-    assert_eq!(fixed.len(), config.batches.len());
-    assert_eq!(scaled.len(), config.batches.len());
-    // No run diverged at these settings, every epoch completed and was timed.
-    for r in &runs {
-        assert!(!r.diverged, "b={} scaled={} diverged", r.batch, r.scaled);
-        assert_eq!(r.epochs_completed, config.epochs);
-        assert_eq!(r.loss.len(), config.epochs + 1);
-        assert!(r.loss.iter().all(|l| l.is_finite()));
-        assert!(r.seconds_per_epoch.is_finite() && r.seconds_per_epoch > 0.0);
-        assert!(r.gap().is_finite());
+fn tiny() -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = StudyContext::new(dir.path(), Size::Tiny, study_support::data_dir());
+    run(&Config::for_size(Size::Tiny), ctx.mnist().unwrap()).unwrap()
+}
+
+/// `outcome` with every measurement a check reads set so that the claim
+/// holds (`holds`) or fails on all counts.
+fn forced(outcome: &Outcome, holds: bool) -> Outcome {
+    let mut o = outcome.clone();
+    let (smallest, full) = (o.runs[0].batch, o.train_examples);
+    let n = o.memory.len();
+    for (i, m) in o.memory.iter_mut().enumerate() {
+        m.measured_bytes = 1000 * if holds { i + 1 } else { n - i };
     }
-    // Larger batches: fewer updates per epoch, more activation memory.
-    for w in fixed.windows(2) {
-        assert!(w[1].updates_per_epoch < w[0].updates_per_epoch);
-        assert!(w[1].activation_bytes > w[0].activation_bytes);
-    }
-    let (small, full) = (fixed[0], *fixed.last().unwrap());
-    assert_eq!(full.updates_per_epoch, 1);
-    // Per epoch the smallest batch beats the full batch at a fixed rate; per
-    // update the full batch makes more progress.
-    assert!(small.final_loss() < full.final_loss());
-    assert!(full.decrease_per_update() > small.decrease_per_update());
-    // The capped rule: above the base batch the rate grows (up to lr_max)
-    // and the loss after the same epochs is lower than at the fixed rate.
-    let mut compared = 0;
-    for (f, s) in fixed.iter().zip(&scaled) {
-        assert_eq!(f.batch, s.batch);
-        assert!(s.lr <= config.lr_max);
-        if f.batch > BASE_BATCH {
-            compared += 1;
-            assert!(s.lr > f.lr);
-            assert!(
-                s.final_loss() < f.final_loss(),
-                "b={}: scaled {} vs fixed {}",
-                f.batch,
-                s.final_loss(),
-                f.final_loss()
-            );
+    for r in &mut o.runs {
+        let (small, large) = (r.batch == smallest, r.batch == full);
+        if small || large {
+            let fast = small != holds; // the claim: a full-batch epoch is faster
+            r.seconds_per_epoch = if fast { 0.1 } else { 1.0 };
+            // and a small-batch update is cheaper, whatever the epoch time
+            if !holds {
+                r.seconds_per_epoch = if small { 0.001 } else { 1.0 };
+            }
+            let low = small == holds; // the claim: small batches end lower
+            *r.loss.last_mut().unwrap() = if low { 0.5 } else { 2.0 };
+            r.train_accuracy = 0.9;
+            r.test_accuracy = if small == holds { 0.9 } else { 0.8 };
+        }
+        if r.batch > BASE_BATCH {
+            // the claim: the scaled rate ends lower
+            *r.loss.last_mut().unwrap() = if r.scaled == holds { 0.3 } else { 3.0 };
         }
     }
-    assert!(compared >= 2);
-    // The full batch hits the cap.
-    let s_full = scaled.last().unwrap();
-    assert!(s_full.capped && s_full.lr == config.lr_max);
-    // The text states what was measured.
-    let text = finding(&config, &runs);
-    assert!(text.contains("No run diverged"), "{text}");
-    assert!(
-        text.contains(&format!("capped at {}", config.lr_max)),
-        "{text}"
+    o
+}
+
+#[test]
+fn batch_size_trades_memory_and_updates_and_the_verdict_follows() {
+    let config = Config::for_size(Size::Tiny);
+    let outcome = tiny();
+    let (fixed, scaled) = (outcome.groups(false), outcome.groups(true));
+    assert_eq!(fixed.len(), config.batches.len());
+    assert_eq!(scaled.len(), config.batches.len());
+    for r in &outcome.runs {
+        assert!(r.diverged_at.is_none(), "b={} diverged", r.batch);
+        assert_eq!(r.epochs_completed, config.epochs);
+        assert!(r.loss.iter().all(|l| l.is_finite()));
+        assert!(r.seconds_per_epoch.is_finite() && r.seconds_per_epoch > 0.0);
+    }
+    for g in fixed.iter().chain(&scaled) {
+        assert_eq!(g.runs.len(), config.seeds.len());
+    }
+    // Larger batches: fewer updates per epoch, more measured memory per step
+    // (parameters and their gradients are a floor, the rest grows with b).
+    for w in fixed.windows(2) {
+        assert!(w[1].updates_per_epoch() < w[0].updates_per_epoch());
+    }
+    assert_eq!(fixed.last().unwrap().updates_per_epoch(), 1);
+    for w in outcome.memory.windows(2) {
+        assert!(w[1].measured_bytes > w[0].measured_bytes, "{w:?}");
+    }
+    let (m0, m1) = (&outcome.memory[0], outcome.memory.last().unwrap());
+    let params = 4 * (784 * 32 + 32 + 32 * 10 + 10);
+    assert!(m0.measured_bytes >= 2 * params, "parameters and gradients");
+    assert!(m1.measured_bytes > 10 * m0.measured_bytes);
+    // Per epoch the smallest batch beats the full batch at a fixed rate, on
+    // every seed; per update the full batch makes more progress.
+    let (small, full) = (&fixed[0], fixed.last().unwrap());
+    assert!(small.final_loss().below(&full.final_loss()));
+    for (s, f) in small.runs.iter().zip(&full.runs) {
+        assert!(f.decrease_per_update() > s.decrease_per_update());
+    }
+    // The capped rule lowers the loss of every batch above the base.
+    for (f, s) in fixed.iter().zip(&scaled) {
+        assert!(s.lr() <= config.lr_max);
+        if f.batch > BASE_BATCH {
+            assert!(s.lr() > f.lr());
+            assert!(s.final_loss().mean < f.final_loss().mean, "b={}", f.batch);
+        }
+    }
+    let f = frame(&outcome);
+    assert_eq!(f.checks.len(), 5);
+    assert!(f.checks[..4].iter().all(|c| c.passed), "{f:?}");
+
+    // The verdict and the generalization sentence follow the numbers.
+    let good = forced(&outcome, true);
+    assert_eq!(frame(&good).verdict(), Verdict::Shown, "{:?}", frame(&good));
+    assert!(finding(&good).contains("the small batch generalizes better"));
+    let bad = forced(&outcome, false);
+    assert_eq!(
+        frame(&bad).verdict(),
+        Verdict::NotShownAtThisSize,
+        "{:?}",
+        frame(&bad)
     );
-    assert!(
-        text.contains("lower than at the fixed lr at all of the"),
-        "{text}"
-    );
-    assert!(!text.contains("NaN"), "{text}");
+    assert!(finding(&bad).contains("does not generalize better"));
 }
 
 #[test]
 fn the_study_writes_its_figures_and_report() {
-    let (_dir, report) = support_c::run_tiny("minibatch");
-    assert_eq!(report.figures.len(), 5);
-    assert!(report.finding.contains("| batch |"));
-    assert!(report.finding.contains("activation KiB (computed)"));
-    assert!(report.finding.contains("generalization gap"));
+    let dir = study_support::out_dir();
+    let ctx = study_support::tiny_context(dir.path());
+    let report = run_one(&*find("minibatch").unwrap(), &ctx).unwrap();
+    assert_eq!(report.outcome, Completion::Completed);
+    assert_eq!(report.figures.len(), 7);
+    assert!(report.frame.is_some());
+    study_support::assert_report_complete(&report, &ctx.dir("minibatch"));
+    study_support::assert_registered(&report);
 }

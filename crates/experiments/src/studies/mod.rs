@@ -20,5 +20,6 @@ pub mod precision;
 pub(crate) mod probe;
 pub mod random_search;
 pub(crate) mod series;
+pub mod spread;
 pub mod standardization;
 pub(crate) mod subsets;

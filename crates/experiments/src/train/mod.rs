@@ -33,6 +33,7 @@ mod epoch;
 mod eval;
 mod lr_find;
 mod manifest;
+mod memory;
 mod metrics;
 mod network;
 mod observer;
