@@ -4,7 +4,8 @@
 
 mod study_support;
 
-use experiments::studies::landscape::{Config, Outcome, report, run};
+use experiments::report::Verdict;
+use experiments::studies::landscape::{Config, Outcome, checks, report, run};
 use experiments::study::Size;
 
 fn tiny_outcome() -> Outcome {
@@ -79,8 +80,32 @@ fn landscape_claims_hold_and_report_is_complete() {
         "2-D minimum at ({a}, {b})"
     );
 
+    assert_eq!(
+        checks(&outcome).verdict(),
+        Verdict::Shown,
+        "{:?}",
+        checks(&outcome)
+    );
+    verdict_follows_the_measurements(outcome.clone());
+
     let dir = study_support::out_dir();
     let report = report(&outcome, dir.path()).unwrap();
     study_support::assert_report_complete(&report, dir.path());
     study_support::assert_registered(&report);
+}
+
+/// The checks on modified outcomes: one basin only, then also Newton
+/// kept away from both saddles.
+fn verdict_follows_the_measurements(mut outcome: Outcome) {
+    let m = &mut outcome.multistart;
+    let total = m.runs.len();
+    m.basins.retain(|b| b.global);
+    m.basins.iter_mut().for_each(|b| b.starts = total);
+    assert_eq!(checks(&outcome).verdict(), Verdict::PartlyShown);
+    let s = &mut outcome.saddles;
+    s.newton.push((1.0, 1.0));
+    for (_, _, path) in &mut s.cube {
+        path.push(0.5);
+    }
+    assert_eq!(checks(&outcome).verdict(), Verdict::NotShownAtThisSize);
 }

@@ -4,7 +4,8 @@
 
 mod study_support;
 
-use experiments::studies::random_search::{self, Config};
+use experiments::report::Verdict;
+use experiments::studies::random_search::{self, Config, Method, checks};
 use experiments::study::Size;
 
 #[test]
@@ -44,8 +45,33 @@ fn random_search_pays_for_dimension_and_gradient_descent_does_not() {
         "GD's cost went from {gd_first} to {gd}"
     );
 
+    assert_eq!(
+        checks(&outcome).verdict(),
+        Verdict::Shown,
+        "{:?}",
+        checks(&outcome)
+    );
+    verdict_follows_the_measurements(outcome.clone());
+
     let dir = study_support::out_dir();
     let report = random_search::report(&outcome, dir.path()).unwrap();
     study_support::assert_report_complete(&report, dir.path());
     study_support::assert_registered(&report);
+}
+
+/// The checks on modified outcomes: random search as cheap as gradient
+/// descent in every dimension, then also far behind with one weight.
+fn verdict_follows_the_measurements(mut outcome: random_search::Outcome) {
+    for d in &mut outcome.dims {
+        let gd = d.gd_cost;
+        d.rs_costs.iter_mut().for_each(|c| *c = gd);
+    }
+    assert_eq!(checks(&outcome).verdict(), Verdict::PartlyShown);
+    let min = outcome.one_weight.min_loss;
+    for run in &mut outcome.one_weight.runs {
+        if !matches!(run.method, Method::GradientDescent { .. }) {
+            run.trace.iter_mut().for_each(|p| p.best = min + 1.0);
+        }
+    }
+    assert_eq!(checks(&outcome).verdict(), Verdict::NotShownAtThisSize);
 }

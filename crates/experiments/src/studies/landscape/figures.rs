@@ -1,25 +1,22 @@
 //! The landscape study's files: data, figures and the finding.
 
-use std::fmt::Write;
 use std::path::Path;
 
 use ndarray::Array2;
 
 use crate::error::Result;
-use crate::plot::{ContourPlot, LineChart, Scale, Series};
+use crate::plot::{Annotation, ContourPlot, Dash, LineChart, Scale, Series};
 use crate::report::{Report, write_csv, write_json};
+use crate::study::Study as _;
 
-use super::{NAME, Outcome, Saddles, Slices, x_cos_pi_x};
+use super::finding::{checks, finding};
+use super::{Landscape, NAME, Outcome, Saddles, Slices, x_cos_pi_x};
 
 /// Writes the data, figures and finding of `outcome` into `dir`.
 ///
 /// **Errors**: a file could not be written or a figure drawn.
 pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
-    let mut report = Report::new(
-        NAME,
-        "Local minima, saddle points and loss-landscape slices",
-        "§5, §9",
-    );
+    let mut report = Report::new(NAME, Landscape.title(), Landscape.section());
     write_data(outcome, dir, &mut report)?;
     report.figure(
         dir,
@@ -42,7 +39,7 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
     report.figure(
         dir,
         "saddle",
-        "x² − y²: Newton's method jumps to the saddle; gradient descent approaches it, then escapes along y",
+        "x² − y² (a saddle at the origin and no minimizer: f is unbounded below): both methods from the same start (marked); where each one went",
         saddle_plot(&outcome.saddles),
     )?;
     report.figure(
@@ -54,9 +51,10 @@ pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
     report.figure(
         dir,
         "slice_2d",
-        "MNIST MLP: training loss on the plane of two random filter-normalized directions through the trained weights",
+        "MNIST MLP: training loss on the plane of two random filter-normalized directions through the trained weights at (0, 0); the star marks the lowest loss on the grid",
         surface_plot(&outcome.slices),
     )?;
+    report.frame = Some(checks(outcome));
     report.finding = finding(outcome);
     Ok(report)
 }
@@ -110,13 +108,14 @@ fn minima_chart(outcome: &Outcome) -> LineChart {
         .map(|i| lo + (hi - lo) * i as f64 / 600.0)
         .map(|x| (x, x_cos_pi_x(x)))
         .collect();
-    let mut chart =
-        LineChart::new("f(x) = x·cos(πx)", "x", "f(x)").with(Series::line("x·cos(πx)", curve));
+    let mut chart = LineChart::new("f(x) = x·cos(πx)", "x", "f(x)")
+        .with(Series::line("f(x) = x·cos(πx)", curve).key("f"));
     for b in &outcome.multistart.basins {
         let kind = if b.global { "global" } else { "local" };
-        chart = chart.with(Series::points(
+        chart = chart.annotate(Annotation::point(
+            b.x,
+            b.value,
             format!("{kind} minimum x = {:.3}: {} starts", b.x, b.starts),
-            vec![(b.x, b.value)],
         ));
     }
     chart
@@ -124,12 +123,17 @@ fn minima_chart(outcome: &Outcome) -> LineChart {
 
 fn starts_chart(outcome: &Outcome) -> LineChart {
     let m = &outcome.multistart;
-    LineChart::new(
+    let mut chart = LineChart::new(
         format!("Gradient descent (η = {}) on x·cos(πx)", m.lr),
         "start x₀",
         "end point x",
     )
-    .with(Series::points("end point", m.runs.clone()))
+    .with(Series::points("end point of the run from x₀", m.runs.clone()).key("end"));
+    for b in &m.basins {
+        let kind = if b.global { "global" } else { "local" };
+        chart = chart.annotate(Annotation::hline(b.x, format!("{kind} minimum {:.3}", b.x)));
+    }
+    chart
 }
 
 fn cube_chart(s: &Saddles) -> LineChart {
@@ -139,13 +143,25 @@ fn cube_chart(s: &Saddles) -> LineChart {
         "|x| (distance from the saddle)",
     )
     .y_scale(Scale::Log);
-    for (label, _, path) in &s.cube {
+    for (label, start, path) in &s.cube {
         let points = path
             .iter()
             .enumerate()
             .map(|(k, x)| (k as f64, x.abs()))
             .collect();
-        chart = chart.with(Series::line(label.clone(), points));
+        let series = Series::line(label.clone(), points);
+        let series = if label.starts_with("Newton") {
+            series.key("newton")
+        } else if *start < 0.0 {
+            let series = series.key("gd").dash(Dash::Dashed);
+            match path.last() {
+                Some(end) if end.abs() > 100.0 => series.diverged_at((path.len() - 1) as f64),
+                _ => series,
+            }
+        } else {
+            series.key("gd")
+        };
+        chart = chart.with(series);
     }
     chart
 }
@@ -167,27 +183,37 @@ fn saddle_plot(s: &Saddles) -> ContourPlot {
         160,
         |x, y| x * x - y * y,
     )
-    .with(Series::line("gradient descent", s.gd.clone()))
-    .with(Series::line("Newton", s.newton.clone()));
+    .colorbar("f(x, y) = x² − y²")
+    .with(Series::line("gradient descent", s.gd.clone()).key("gd"))
+    .with(Series::line("Newton", s.newton.clone()).key("newton"));
     plot.log_levels = false;
     plot
 }
 
 fn line_chart(s: &Slices) -> LineChart {
+    let (alpha, low) = s.line_minimum();
     LineChart::new(
         format!("{} on MNIST: loss along a random direction", s.architecture),
         "step α along the filter-normalized direction",
         "training loss (cross-entropy)",
     )
-    .with(Series::line(
-        format!("trained ({} epochs)", s.epochs),
-        s.line.clone(),
+    .units("", "nats")
+    .with(Series::line(format!("trained ({} epochs)", s.epochs), s.line.clone()).key("trained"))
+    .with(
+        Series::line("at initialization", s.line_at_init.clone())
+            .key("init")
+            .dash(Dash::Dashed),
+    )
+    .annotate(Annotation::point(
+        alpha,
+        low,
+        format!("lowest: α = {alpha:.2}, loss {low:.3}"),
     ))
-    .with(Series::line("at initialization", s.line_at_init.clone()))
 }
 
 fn surface_plot(s: &Slices) -> ContourPlot {
     let n = s.grid.len();
+    let (a, b, _) = s.surface_minimum();
     let values = Array2::from_shape_fn((n, n), |(iy, ix)| s.surface[iy][ix]);
     let half = |g: &[f64]| {
         let step = if n > 1 { g[1] - g[0] } else { 1.0 };
@@ -202,121 +228,9 @@ fn surface_plot(s: &Slices) -> ContourPlot {
         values,
         levels: 16,
         log_levels: false,
-        trajectories: vec![Series::line("trained weights", vec![(0.0, 0.0)])],
-        colorbar: "training loss".into(),
-        minimizer: None,
+        trajectories: Vec::new(),
+        colorbar: "training loss (cross-entropy, nats)".into(),
+        minimizer: Some((a, b)),
         equal_aspect: true,
     }
-}
-
-fn finding(outcome: &Outcome) -> String {
-    let m = &outcome.multistart;
-    let mut md = format!(
-        "- **x·cos(πx)** on [{}, {}]: gradient descent (η = {}) from {} evenly spaced starts ended in **{}** distinct minima:",
-        m.interval.0,
-        m.interval.1,
-        m.lr,
-        m.runs.len(),
-        m.basins.len()
-    );
-    for b in &m.basins {
-        let _ = write!(
-            md,
-            " {} x = **{:.3}** (f = {:.3}) from **{}** starts in [{:.2}, {:.2}];",
-            if b.global {
-                "the global minimum"
-            } else {
-                "a local minimum"
-            },
-            b.x,
-            b.value,
-            b.starts,
-            b.from.0,
-            b.from.1
-        );
-    }
-    let _ = writeln!(
-        md,
-        " the global minimum on the interval (dense grid) is at x = {:.3}. Which minimum is found depends only on the start's basin.",
-        m.global.0
-    );
-    let s = &outcome.saddles;
-    for (label, _, path) in &s.cube {
-        let last = path.last().copied().unwrap_or(f64::NAN);
-        let _ = writeln!(
-            md,
-            "- **x³**, {label}: x = **{last:.3e}** after **{}** iterations.",
-            path.len() - 1
-        );
-    }
-    md.push_str("- On x³ Newton halves x every step and converges to the saddle; gradient descent's steps 3ηx² vanish near it, so from the right it only crawls (x ≈ 1/(3ηk)), while from the left it runs away.\n");
-    let gd_last = s.gd.last().copied().unwrap_or((f64::NAN, f64::NAN));
-    let closest =
-        s.gd.iter()
-            .map(|p| (p.0 * p.0 + p.1 * p.1).sqrt())
-            .fold(f64::INFINITY, f64::min);
-    let newton_last = s.newton.last().copied().unwrap_or((f64::NAN, f64::NAN));
-    let _ = writeln!(
-        md,
-        "- **x² − y²** from ({}, {}): Newton's method reached the saddle ({:.1e}, {:.1e}) in **{}** Newton step(s); gradient descent came within {:.3} of it, then escaped along y: (x, y) = ({:.2e}, **{:.2}**) after **{}** iterations.",
-        s.start.0,
-        s.start.1,
-        newton_last.0,
-        newton_last.1,
-        s.newton.len() - 1,
-        closest,
-        gd_last.0,
-        gd_last.1,
-        s.gd.len() - 1
-    );
-    md.push_str(&slices_finding(&outcome.slices));
-    md
-}
-
-/// The MNIST part of the finding.
-fn slices_finding(sl: &Slices) -> String {
-    let mut md = String::new();
-    let (alpha_min, loss_min) = sl.line_minimum();
-    let span = at_span(&sl.line);
-    let at = |line: &[(f64, f64)], alpha: f64| {
-        line.iter()
-            .min_by(|a, b| (a.0 - alpha).abs().total_cmp(&(b.0 - alpha).abs()))
-            .map_or(f64::NAN, |p| p.1)
-    };
-    let _ = writeln!(
-        md,
-        "- **MNIST {}** trained for {} epochs on {} images: training loss **{:.3}**, accuracy {:.1}% on {} training images, {:.1}% on as many test images. Along a random filter-normalized direction the loss is smallest at α = **{:.2}** ({:.3}) and rises to **{:.2}** at α = −{span} and **{:.2}** at α = +{span}; at initialization the same kind of slice goes from {:.2} through {:.3} to {:.2}: training moved the weights to the bottom of a valley.",
-        sl.architecture,
-        sl.epochs,
-        sl.train_examples,
-        sl.trained.0,
-        100.0 * sl.trained.1,
-        sl.eval_examples,
-        100.0 * sl.test_accuracy,
-        alpha_min,
-        loss_min,
-        at(&sl.line, -span),
-        at(&sl.line, span),
-        at(&sl.line_at_init, -span),
-        at(&sl.line_at_init, 0.0),
-        at(&sl.line_at_init, span)
-    );
-    let (a, b, low) = sl.surface_minimum();
-    let high = sl
-        .surface
-        .iter()
-        .flatten()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let _ = writeln!(
-        md,
-        "- In the {n}×{n} 2-D slice the lowest loss, **{low:.3}**, is at (α, β) = (**{a:.2}**, **{b:.2}**) (the cell nearest the trained weights is at (0, 0)); the highest is {high:.2}.",
-        n = sl.grid.len()
-    );
-    md
-}
-
-/// The largest |α| of a slice.
-fn at_span(line: &[(f64, f64)]) -> f64 {
-    line.iter().map(|p| p.0.abs()).fold(0.0, f64::max)
 }

@@ -11,10 +11,12 @@
 //!   valley of the 1-D and 2-D slices.
 
 mod figures;
+mod finding;
 mod slices;
 mod toy;
 
 pub use figures::report;
+pub use finding::checks;
 pub use slices::Slices;
 pub use toy::{Basin, Cube, Multistart, Saddle, Saddles, XCosPiX, multistart, saddles, x_cos_pi_x};
 
@@ -40,7 +42,7 @@ impl Study for Landscape {
         "Local minima, saddle points and loss-landscape slices"
     }
     fn section(&self) -> &'static str {
-        "§5, §9"
+        "Introduction: Local minima, Saddle points; Section 5"
     }
     fn summary(&self) -> &'static str {
         "x·cos(πx) from many starts, GD vs Newton at saddles, filter-normalized slices of an MNIST net's loss"

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::{Dimension, Method, NAME, Outcome, TracePoint, short};
 use crate::error::Result;
-use crate::plot::{LineChart, Scale, Series, SeriesStyle};
+use crate::plot::{Annotation, Dash, LineChart, Scale, Series, SeriesStyle};
 use crate::report::Report;
 use crate::study::Study as _;
 
@@ -12,12 +12,26 @@ use crate::study::Study as _;
 ///
 /// **Errors**: a figure or file could not be written.
 pub fn report(outcome: &Outcome, dir: &Path) -> Result<Report> {
-    let mut report = Report::new(NAME, super::RandomSearchStudy.title(), "§3");
+    let mut report = Report::new(
+        NAME,
+        super::RandomSearchStudy.title(),
+        super::RandomSearchStudy.section(),
+    );
     one_weight_figures(outcome, dir, &mut report)?;
     sweep_figures(outcome, dir, &mut report)?;
     super::files::write(outcome, dir, &mut report)?;
+    report.frame = Some(super::finding::checks(outcome));
     report.finding = super::finding::finding(outcome);
     Ok(report)
+}
+
+/// The series key of a method: one colour per method in every figure.
+fn key(method: &Method) -> &'static str {
+    match method {
+        Method::GradientDescent { .. } => "gd",
+        Method::RandomSearch { .. } => "rs",
+        Method::DecayingRandomSearch { .. } => "rs-decay",
+    }
 }
 
 fn trace_series(label: String, trace: &[TracePoint], x: impl Fn(&TracePoint) -> f64) -> Series {
@@ -41,30 +55,53 @@ fn one_weight_figures(outcome: &Outcome, dir: &Path, report: &mut Report) -> Res
             .iter()
             .map(|p| (p.cost, p.best - ow.min_loss))
             .collect();
-        gap = gap.with(Series::line(run.method.label(), points));
+        gap = gap.with(Series::line(run.method.label(), points).key(key(&run.method)));
     }
     report.figure(
         dir,
         "one_weight_gap",
         "One weight: gap to the minimum loss versus function evaluations (log scale)",
-        &gap,
+        gap,
     )?;
 
+    let start_loss = ow
+        .curve
+        .iter()
+        .min_by(|a, b| (a.0 - ow.start).abs().total_cmp(&(b.0 - ow.start).abs()))
+        .map_or(f64::NAN, |p| p.1);
     let mut path = LineChart::new(
         "One weight: the loss and the iterates",
         "weight w",
         "loss L(w)",
     )
-    .with(Series::line("L(w)", ow.curve.clone()));
+    .with(
+        Series::line("L(w)", ow.curve.clone())
+            .key("loss")
+            .dash(Dash::Dotted),
+    )
+    .annotate(Annotation::point(
+        ow.minimizer,
+        ow.min_loss,
+        format!("minimizer w* = {:.2}", ow.minimizer),
+    ))
+    .annotate(Annotation::point(
+        ow.start,
+        start_loss,
+        format!("start w₀ = {:.2}", ow.start),
+    ));
     for run in &ow.runs {
         let points = run.path.iter().map(|(w, l)| (w[0], *l)).collect();
-        path = path.with(Series::line(run.method.label(), points).style(SeriesStyle::LinePoints));
+        path = path.with(
+            Series::line(run.method.label(), points)
+                .key(key(&run.method))
+                .style(SeriesStyle::LinePoints),
+        );
     }
     report.figure(
         dir,
         "one_weight_path",
-        "One weight: the loss curve with the points each method moved to",
-        &path,
+        "One weight: the loss curve (dotted) with the points each method moved to",
+        path,
     )
 }
 
@@ -82,59 +119,63 @@ fn sweep_figures(outcome: &Outcome, dir: &Path, report: &mut Report) -> Result<(
         "function-evaluation equivalents (a gradient counts {})",
         outcome.gradient_cost
     );
-    let mut by_cost = LineChart::new("Loss versus evaluations", x_cost, "best loss")
-        .x_scale(Scale::Log)
-        .y_scale(Scale::Log);
-    let mut by_time = LineChart::new("Loss versus time", "seconds", "best loss")
-        .x_scale(Scale::Log)
-        .y_scale(Scale::Log);
-    for d in shown(outcome) {
-        for (run, name) in [(&d.gd, "GD"), (&d.rs, "RS")] {
+    let mut by_cost = LineChart::new(
+        "Loss versus evaluations at two problem sizes d",
+        x_cost,
+        "best loss",
+    )
+    .x_scale(Scale::Log);
+    let mut by_time = LineChart::new(
+        "Loss versus time at two problem sizes d",
+        "wall-clock time",
+        "best loss",
+    )
+    .units("s", "")
+    .x_scale(Scale::Log);
+    for (i, d) in shown(outcome).into_iter().enumerate() {
+        let dash = if i == 0 { Dash::Solid } else { Dash::Dashed };
+        for (run, name) in [(&d.gd, "gradient descent"), (&d.rs, "random search")] {
             let step = match run.method {
                 Method::GradientDescent { lr } => format!("lr {}", short(lr)),
                 _ => format!("σ {}", short(run.method.step())),
             };
             let label = format!("{name}, d = {}, {step}", d.dim);
-            by_cost = by_cost.with(trace_series(label.clone(), &run.trace, |p| p.cost));
-            by_time = by_time.with(trace_series(label, &run.trace, |p| p.seconds));
+            by_cost = by_cost.with(
+                trace_series(label.clone(), &run.trace, |p| p.cost)
+                    .key(key(&run.method))
+                    .dash(dash),
+            );
+            by_time = by_time.with(
+                trace_series(label, &run.trace, |p| p.seconds)
+                    .key(key(&run.method))
+                    .dash(dash),
+            );
         }
-    }
-    let max_cost = outcome.dims.iter().map(|d| d.budget).fold(1.0, f64::max);
-    let (min_time, max_time) = outcome
-        .dims
-        .iter()
-        .flat_map(|d| [&d.gd, &d.rs])
-        .flat_map(|r| r.trace.iter().map(|p| p.seconds))
-        .fold((f64::INFINITY, 0.0_f64), |(lo, hi), t| {
-            (lo.min(t), hi.max(t))
-        });
-    for d in shown(outcome) {
-        let label = format!("target, d = {}: {:.3}", d.dim, d.target);
-        by_cost = by_cost.with(Series::line(
-            label.clone(),
-            vec![(1.0, d.target), (max_cost, d.target)],
-        ));
-        by_time = by_time.with(Series::line(
-            label,
-            vec![(min_time, d.target), (max_time, d.target)],
-        ));
+        let target = format!("target, d = {}: {:.3}", d.dim, d.target);
+        by_cost = by_cost
+            .annotate(Annotation::hline(d.target, target.clone()))
+            .annotate(Annotation::vline(
+                d.budget,
+                format!("budget, d = {}", d.dim),
+            ));
+        by_time = by_time.annotate(Annotation::hline(d.target, target));
     }
     report.figure(
         dir,
         "loss_vs_evaluations",
-        "Best loss versus function-evaluation equivalents at the smallest and largest dimension (equal budgets)",
-        &by_cost,
+        "Best loss versus function-evaluation equivalents at the smallest (solid) and largest (dashed) number of weights d, each with its target loss and evaluation budget",
+        by_cost,
     )?;
     report.figure(
         dir,
         "loss_vs_time",
-        "Best loss versus wall-clock seconds at the smallest and largest dimension",
-        &by_time,
+        "Best loss versus wall-clock seconds at the smallest (solid) and largest (dashed) number of weights d",
+        by_time,
     )?;
     report.figure(
         dir,
         "cost_vs_dimension",
-        "Evaluations needed to reach the target loss versus the number of weights (log-log): the curse of dimensionality",
+        "Evaluations needed to reach the target loss versus the number of weights d (log-log), with each d's budget",
         cost_chart(outcome),
     )
 }
@@ -171,6 +212,7 @@ fn cost_chart(outcome: &Outcome) -> LineChart {
         .iter()
         .map(|d| (d.dim as f64, d.budget))
         .collect();
+    let repeats = outcome.dims.first().map_or(0, |d| d.rs_costs.len());
     let mut chart = LineChart::new(
         format!(
             "Cost to close {:.0}% of the loss gap versus the number of weights",
@@ -181,13 +223,32 @@ fn cost_chart(outcome: &Outcome) -> LineChart {
     )
     .x_scale(Scale::Log)
     .y_scale(Scale::Log)
-    .with(Series::line("gradient descent", gd).style(SeriesStyle::LinePoints))
     .with(
-        Series::line("random search (median, min–max band)", rs)
-            .band(band)
+        Series::line("gradient descent", gd)
+            .key("gd")
             .style(SeriesStyle::LinePoints),
     )
-    .with(Series::line("budget", budget));
+    .with(
+        Series::line(
+            format!("random search (median of {repeats} seeds, min–max band)"),
+            rs,
+        )
+        .key("rs")
+        .band(band)
+        .style(SeriesStyle::LinePoints),
+    )
+    .with(
+        Series::line("evaluation budget at d", budget)
+            .key("budget")
+            .dash(Dash::Dashed),
+    );
+    for d in outcome.dims.iter().filter(|d| d.rs_median().is_none()) {
+        chart = chart.annotate(Annotation::point(
+            d.dim as f64,
+            d.budget,
+            "random search: target not reached",
+        ));
+    }
     if let Some(first) = outcome.dims.iter().find(|d| d.rs_median().is_some()) {
         let (d0, c0) = (first.dim as f64, first.rs_median().unwrap_or(1.0));
         let reference = outcome
@@ -195,7 +256,14 @@ fn cost_chart(outcome: &Outcome) -> LineChart {
             .iter()
             .map(|d| (d.dim as f64, c0 * d.dim as f64 / d0))
             .collect();
-        chart = chart.with(Series::line("∝ d (reference)", reference));
+        chart = chart.with(
+            Series::line(
+                "∝ d (reference through random search's first point)",
+                reference,
+            )
+            .key("reference")
+            .dash(Dash::Dotted),
+        );
     }
     chart
 }

@@ -1,4 +1,4 @@
-//! Lecture §3, gradient descent versus local random search.
+//! Lecture Section 3, gradient descent versus local random search.
 //!
 //! Local random search needs only function values: perturb the weights by
 //! σ·z, z ~ N(0, I), keep the candidate if the loss drops. With one weight
@@ -25,6 +25,7 @@ mod sweep;
 pub use crate::studies::format::short;
 pub use counted::{Counted, TracePoint, cost_to_target, thin};
 pub use figures::report;
+pub use finding::checks;
 pub use logistic::Logistic;
 pub use one_weight::OneWeight;
 pub use runs::{Method, PATH_DIMS, Path, Run, Setup};
@@ -51,7 +52,7 @@ impl Study for RandomSearchStudy {
         "Gradient descent versus local random search"
     }
     fn section(&self) -> &'static str {
-        "§3"
+        "Section 3"
     }
     fn summary(&self) -> &'static str {
         "equal budgets of evaluations: random search matches GD with one weight, its cost grows with the dimension"
