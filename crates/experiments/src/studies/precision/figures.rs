@@ -130,28 +130,22 @@ fn error_chart(outcome: &Outcome) -> (LineChart, f64) {
     )
     .y_scale(Scale::Log)
     .with(
-        Series::line(
-            "minimizer error abs(x̂ − x*), golden section",
-            emulated(|e| e.x_error),
-        )
-        .key("golden section")
-        .style(SeriesStyle::LinePoints),
+        Series::line("golden section: abs(x̂ − x*)", emulated(|e| e.x_error))
+            .key("golden section")
+            .style(SeriesStyle::LinePoints),
     )
     .with(
-        Series::line(
-            "error of the minimum f(x̂) − f*, golden section",
-            emulated(|e| e.f_error),
-        )
-        .key("value error")
-        .style(SeriesStyle::LinePoints),
+        Series::line("golden section: f(x̂) − f*", emulated(|e| e.f_error))
+            .key("value error")
+            .style(SeriesStyle::LinePoints),
     )
     .with(
-        Series::line("√ε: the predicted minimizer error", reference(0.5))
+        Series::line("√ε (predicted abs(x̂ − x*))", reference(0.5))
             .key("√ε")
             .dash(Dash::Dashed),
     )
     .with(
-        Series::line("ε: the predicted error of the value", reference(1.0))
+        Series::line("ε (predicted f(x̂) − f*)", reference(1.0))
             .key("ε")
             .dash(Dash::Dotted),
     );
@@ -165,11 +159,7 @@ fn error_chart(outcome: &Outcome) -> (LineChart, f64) {
             .map(|(x, e)| (x, if e > 0.0 { e } else { floor }))
             .collect();
         chart = chart.with(
-            Series::points(
-                format!("minimizer error, {}, real f32 / f64", minimizer.label()),
-                points,
-            )
-            .key(key),
+            Series::points(format!("real f32 / f64: {}", minimizer.label()), points).key(key),
         );
     }
     let chart = chart.annotate(Annotation::hline(
